@@ -1,0 +1,226 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using Imprint.Projects;
+using Imprint.Station.Records;
+using Microsoft.Data.Sqlite;
+
+namespace Imprint.Station.State;
+
+// The unit lifecycle: admit (restrictions + serial reservation), finish (record + counts +
+// serial state in one transaction), and recovery of units a dead process left open.
+public sealed partial class StationState
+{
+    private const string ClockHighWaterKey = "clock_high_water";
+
+    internal async Task<UnitLease> BeginUnitAsync(UnitStart start, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        await using var connection = Connect();
+        await using var transaction = connection.BeginTransaction();
+        CheckRestrictions(connection, transaction, start);
+
+        var reserved = new List<ReservedSerial>(start.Serials.Count);
+        foreach (var definition in start.Serials)
+        {
+            reserved.Add(new ReservedSerial(definition, Reserve(connection, transaction, definition, start.RecordId)));
+        }
+
+        var serialsJson = JsonSerializer.Serialize(reserved.Select(r => new SerialIssue(r.Definition.Name, r.Definition.Pool, r.Value, "")), RecordJson.Options);
+        connection.Execute(
+            """
+            INSERT INTO units_in_progress (record_id, image_id, image_name, image_crc, target, started_at, serials)
+            VALUES (@RecordId, @ImageId, @ImageName, @ImageCrc, @Target, @StartedAt, @Serials)
+            """,
+            new { start.RecordId, start.ImageId, start.ImageName, ImageCrc = (long)start.ImageCrc, start.Target, StartedAt = FormatTime(start.StartedAt), Serials = serialsJson },
+            transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return new UnitLease(start.RecordId, reserved);
+    }
+
+    internal async Task FinishUnitAsync(ProgrammingRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = Connect();
+        await using var transaction = connection.BeginTransaction();
+        Finish(connection, transaction, record);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Closes units a dead process left between reservation and record: each gets an
+    /// <see cref="UnitResult.Interrupted"/> record and its serial numbers return to their pool.
+    /// Call only while holding the station lock (no live unit can be open).
+    /// </summary>
+    internal async Task<IReadOnlyList<ProgrammingRecord>> RecoverAsync(string stationId, TimeProvider time, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Connect();
+        await using var transaction = connection.BeginTransaction();
+        var open = connection.Query<(string RecordId, string ImageId, string ImageName, long ImageCrc, string Target, string StartedAt, string Serials)>(
+            "SELECT record_id, image_id, image_name, image_crc, target, started_at, serials FROM units_in_progress ORDER BY record_id",
+            transaction: transaction).ToList();
+        var recovered = new List<ProgrammingRecord>(open.Count);
+        var now = time.GetUtcNow();
+        foreach (var unit in open)
+        {
+            var started = ParseTime(unit.StartedAt);
+            var serials = JsonSerializer.Deserialize<List<SerialIssue>>(unit.Serials, RecordJson.Options) ?? [];
+            var record = new ProgrammingRecord
+            {
+                Id = unit.RecordId,
+                ImageId = unit.ImageId,
+                ImageName = unit.ImageName,
+                ImageCrc = (uint)unit.ImageCrc,
+                StationId = stationId,
+                Target = unit.Target,
+                StartedAt = started,
+                DurationMs = 0,
+                Result = UnitResult.Interrupted,
+                FailureStep = "station",
+                FailureMessage = $"the station process stopped before the unit finished; found on restart at {FormatTime(now)}, its serial numbers were returned to their pools.",
+                Serials = serials,
+            };
+            Finish(connection, transaction, record);
+            recovered.Add(record);
+        }
+
+        // Belt and braces: a reservation is always written with its in-progress row, so none
+        // should be left; free any that is.
+        connection.Execute("UPDATE serials SET state = 'free', record_id = NULL WHERE state = 'reserved'", transaction: transaction);
+        await transaction.CommitAsync(cancellationToken);
+        return recovered;
+    }
+
+    private static void CheckRestrictions(SqliteConnection connection, SqliteTransaction transaction, UnitStart start)
+    {
+        var r = start.Restrictions;
+        var name = start.ImageName;
+        if (r.ValidFrom is not null || r.ValidUntil is not null)
+        {
+            var highWater = connection.ExecuteScalar<string?>("SELECT value FROM meta WHERE key = @key", new { key = ClockHighWaterKey }, transaction);
+            if (highWater is not null && start.StartedAt < ParseTime(highWater))
+            {
+                throw new UnitRefusedException(
+                    $"the station clock ({FormatTime(start.StartedAt)}) is behind the last recorded unit ({highWater}); image {name} has date restrictions and is refused until the clock is corrected.");
+            }
+
+            if (r.ValidFrom is { } from && start.StartedAt < from)
+            {
+                throw new UnitRefusedException($"image {name} may not be programmed before {FormatTime(from)}.");
+            }
+
+            if (r.ValidUntil is { } until && start.StartedAt > until)
+            {
+                throw new UnitRefusedException($"image {name} expired at {FormatTime(until)}.");
+            }
+        }
+
+        if (r.MaxCount is { } max)
+        {
+            // Units in progress count too, so a limit can never be overshot.
+            long used = connection.ExecuteScalar<long>(
+                """
+                SELECT COALESCE((SELECT passed FROM image_counts WHERE image_id = @id), 0)
+                     + (SELECT COUNT(*) FROM units_in_progress WHERE image_id = @id)
+                """,
+                new { id = start.ImageId },
+                transaction);
+            if (used >= max)
+            {
+                throw new UnitRefusedException($"image {name} reached its limit of {max.ToString(CultureInfo.InvariantCulture)} units on this station.");
+            }
+        }
+    }
+
+    private static ulong Reserve(SqliteConnection connection, SqliteTransaction transaction, SerialDefinition definition, string recordId)
+    {
+        if (definition.Start > long.MaxValue)
+        {
+            throw new UnitRefusedException($"serial {definition.Name}: start {definition.Start} is beyond the largest value a station pool holds ({long.MaxValue}).");
+        }
+
+        connection.Execute("INSERT OR IGNORE INTO pools (name, next_value) VALUES (@pool, @start)", new { pool = definition.Pool, start = (long)definition.Start }, transaction);
+
+        // Returned values go out again first, lowest first, so passed units stay contiguous.
+        var free = connection.ExecuteScalar<long?>(
+            "SELECT value FROM serials WHERE pool = @pool AND state = 'free' ORDER BY value LIMIT 1", new { pool = definition.Pool }, transaction);
+        if (free is { } value)
+        {
+            connection.Execute(
+                "UPDATE serials SET state = 'reserved', record_id = @recordId WHERE pool = @pool AND value = @value",
+                new { recordId, pool = definition.Pool, value },
+                transaction);
+            return (ulong)value;
+        }
+
+        long next = connection.ExecuteScalar<long>("SELECT next_value FROM pools WHERE name = @pool", new { pool = definition.Pool }, transaction);
+        ulong following = (ulong)next + Math.Max(definition.Step, 1);
+        if (following > long.MaxValue)
+        {
+            throw new UnitRefusedException($"serial pool {definition.Pool} is exhausted at {next}.");
+        }
+
+        connection.Execute(
+            "INSERT INTO serials (pool, value, state, record_id) VALUES (@pool, @next, 'reserved', @recordId)",
+            new { pool = definition.Pool, next, recordId },
+            transaction);
+        connection.Execute("UPDATE pools SET next_value = @following WHERE name = @pool", new { pool = definition.Pool, following = (long)following }, transaction);
+        return (ulong)next;
+    }
+
+    private static void Finish(SqliteConnection connection, SqliteTransaction transaction, ProgrammingRecord record)
+    {
+        bool pass = record.Result == UnitResult.Pass;
+        connection.Execute(
+            "INSERT INTO records (id, image_id, started_at, result, body) VALUES (@Id, @ImageId, @StartedAt, @Result, @Body)",
+            new
+            {
+                record.Id,
+                record.ImageId,
+                StartedAt = FormatTime(record.StartedAt),
+                Result = record.Result.ToString().ToLowerInvariant(),
+                Body = JsonSerializer.Serialize(record, RecordJson.Options),
+            },
+            transaction);
+
+        foreach (var serial in record.Serials)
+        {
+            int changed = pass
+                ? connection.Execute(
+                    "UPDATE serials SET state = 'used' WHERE pool = @Pool AND value = @Value AND state = 'reserved' AND record_id = @RecordId",
+                    new { serial.Pool, Value = (long)serial.Value, RecordId = record.Id },
+                    transaction)
+                : connection.Execute(
+                    "UPDATE serials SET state = 'free', record_id = NULL WHERE pool = @Pool AND value = @Value AND state = 'reserved' AND record_id = @RecordId",
+                    new { serial.Pool, Value = (long)serial.Value, RecordId = record.Id },
+                    transaction);
+            if (changed != 1)
+            {
+                throw new InvalidOperationException($"Serial {serial.Value} of pool {serial.Pool} is not reserved by unit {record.Id}.");
+            }
+
+            connection.Execute(
+                pass ? "UPDATE pools SET used = used + 1 WHERE name = @Pool" : "UPDATE pools SET returned = returned + 1 WHERE name = @Pool",
+                new { serial.Pool },
+                transaction);
+        }
+
+        var finished = record.StartedAt.AddMilliseconds(record.DurationMs);
+        connection.Execute(
+            """
+            INSERT INTO image_counts (image_id, name, passed, failed, last_unit_at) VALUES (@ImageId, @ImageName, @Passed, @Failed, @At)
+            ON CONFLICT (image_id) DO UPDATE SET name = excluded.name, passed = passed + excluded.passed,
+                failed = failed + excluded.failed, last_unit_at = excluded.last_unit_at
+            """,
+            new { record.ImageId, record.ImageName, Passed = pass ? 1 : 0, Failed = pass ? 0 : 1, At = FormatTime(finished) },
+            transaction);
+        connection.Execute("DELETE FROM units_in_progress WHERE record_id = @Id", new { record.Id }, transaction);
+        connection.Execute(
+            """
+            INSERT INTO meta (key, value) VALUES (@key, @value)
+            ON CONFLICT (key) DO UPDATE SET value = MAX(value, excluded.value)
+            """,
+            new { key = ClockHighWaterKey, value = FormatTime(finished) },
+            transaction);
+    }
+}
