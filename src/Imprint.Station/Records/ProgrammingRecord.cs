@@ -77,9 +77,10 @@ public enum UnitResult
 /// <summary>A serial number issued to a unit.</summary>
 /// <param name="Name">The serial definition's name.</param>
 /// <param name="Pool">The pool it was drawn from.</param>
+/// <param name="Index">The index drawn from the pool (the n-th unit drawn gets n).</param>
 /// <param name="Value">The number.</param>
 /// <param name="Bytes">The bytes written to the part, as hex; empty when the unit stopped before writing them.</param>
-public sealed record SerialIssue(string Name, string Pool, ulong Value, string Bytes);
+public sealed record SerialIssue(string Name, string Pool, long Index, ulong Value, string Bytes);
 
 /// <summary>The result of a run-test step.</summary>
 /// <param name="Label">The label the test is logged under.</param>

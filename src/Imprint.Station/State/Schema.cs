@@ -15,22 +15,24 @@ internal static class Schema
         """
         CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
-        -- One counter per serial pool on this station, shared by every image naming the pool.
+        -- One counter per serial pool on this station, shared by every image naming the pool:
+        -- the n-th unit drawn from a pool gets index n, which each serial definition turns
+        -- into its number (start + n * step).
         CREATE TABLE pools (
             name TEXT PRIMARY KEY,
-            next_value INTEGER NOT NULL,
+            next_index INTEGER NOT NULL DEFAULT 0,
             used INTEGER NOT NULL DEFAULT 0,
             returned INTEGER NOT NULL DEFAULT 0);
 
-        -- Every serial value ever drawn: reserved by a unit in progress, used by a passed unit,
-        -- or free (returned by a failed unit, issued again before new values).
+        -- Every pool index ever drawn: reserved by a unit in progress, used by a passed unit,
+        -- or free (returned by a failed unit, issued again before new indexes).
         CREATE TABLE serials (
             pool TEXT NOT NULL,
-            value INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
             state TEXT NOT NULL CHECK (state IN ('reserved', 'used', 'free')),
             record_id TEXT,
-            PRIMARY KEY (pool, value)) WITHOUT ROWID;
-        CREATE INDEX serials_free ON serials (pool, value) WHERE state = 'free';
+            PRIMARY KEY (pool, idx)) WITHOUT ROWID;
+        CREATE INDEX serials_free ON serials (pool, idx) WHERE state = 'free';
         CREATE INDEX serials_reserved ON serials (record_id) WHERE state = 'reserved';
 
         -- Per image unique id, so limits survive deleting and re-adding the image.

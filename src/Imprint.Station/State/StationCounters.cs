@@ -15,8 +15,8 @@ public sealed record ImageCounter(string ImageId, string Name, long Passed, long
 
 /// <summary>The state of one serial pool on this station.</summary>
 /// <param name="Pool">The pool name.</param>
-/// <param name="NextValue">The next value never issued before.</param>
-/// <param name="Used">Values written to passed units.</param>
-/// <param name="Free">Values returned by failed units, issued again before new ones.</param>
-/// <param name="Reserved">Values held by a unit in progress.</param>
-public sealed record PoolCounter(string Pool, ulong NextValue, long Used, long Free, long Reserved);
+/// <param name="NextIndex">The next index never drawn before (the n-th unit drawn from the pool gets index n).</param>
+/// <param name="Used">Indexes written to passed units.</param>
+/// <param name="Free">Indexes returned by failed units, drawn again before new ones.</param>
+/// <param name="Reserved">Indexes held by a unit in progress.</param>
+public sealed record PoolCounter(string Pool, long NextIndex, long Used, long Free, long Reserved);

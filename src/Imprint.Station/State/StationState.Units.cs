@@ -23,10 +23,10 @@ public sealed partial class StationState
         var reserved = new List<ReservedSerial>(start.Serials.Count);
         foreach (var definition in start.Serials)
         {
-            reserved.Add(new ReservedSerial(definition, Reserve(connection, transaction, definition, start.RecordId)));
+            reserved.Add(Reserve(connection, transaction, definition, start.RecordId));
         }
 
-        var serialsJson = JsonSerializer.Serialize(reserved.Select(r => new SerialIssue(r.Definition.Name, r.Definition.Pool, r.Value, "")), RecordJson.Options);
+        var serialsJson = JsonSerializer.Serialize(reserved.Select(r => new SerialIssue(r.Definition.Name, r.Definition.Pool, r.Index, r.Value, "")), RecordJson.Options);
         connection.Execute(
             """
             INSERT INTO units_in_progress (record_id, image_id, image_name, image_crc, target, started_at, serials)
@@ -132,40 +132,41 @@ public sealed partial class StationState
         }
     }
 
-    private static ulong Reserve(SqliteConnection connection, SqliteTransaction transaction, SerialDefinition definition, string recordId)
+    private static ReservedSerial Reserve(SqliteConnection connection, SqliteTransaction transaction, SerialDefinition definition, string recordId)
     {
-        if (definition.Start > long.MaxValue)
-        {
-            throw new UnitRefusedException($"serial {definition.Name}: start {definition.Start} is beyond the largest value a station pool holds ({long.MaxValue}).");
-        }
+        connection.Execute("INSERT OR IGNORE INTO pools (name) VALUES (@pool)", new { pool = definition.Pool }, transaction);
 
-        connection.Execute("INSERT OR IGNORE INTO pools (name, next_value) VALUES (@pool, @start)", new { pool = definition.Pool, start = (long)definition.Start }, transaction);
-
-        // Returned values go out again first, lowest first, so passed units stay contiguous.
-        var free = connection.ExecuteScalar<long?>(
-            "SELECT value FROM serials WHERE pool = @pool AND state = 'free' ORDER BY value LIMIT 1", new { pool = definition.Pool }, transaction);
-        if (free is { } value)
+        // Returned indexes go out again first, lowest first, so passed units stay contiguous.
+        var index = connection.ExecuteScalar<long?>(
+            "SELECT idx FROM serials WHERE pool = @pool AND state = 'free' ORDER BY idx LIMIT 1", new { pool = definition.Pool }, transaction);
+        if (index is { } free)
         {
             connection.Execute(
-                "UPDATE serials SET state = 'reserved', record_id = @recordId WHERE pool = @pool AND value = @value",
-                new { recordId, pool = definition.Pool, value },
+                "UPDATE serials SET state = 'reserved', record_id = @recordId WHERE pool = @pool AND idx = @free",
+                new { recordId, pool = definition.Pool, free },
                 transaction);
-            return (ulong)value;
         }
-
-        long next = connection.ExecuteScalar<long>("SELECT next_value FROM pools WHERE name = @pool", new { pool = definition.Pool }, transaction);
-        ulong following = (ulong)next + Math.Max(definition.Step, 1);
-        if (following > long.MaxValue)
+        else
         {
-            throw new UnitRefusedException($"serial pool {definition.Pool} is exhausted at {next}.");
+            index = connection.ExecuteScalar<long>("SELECT next_index FROM pools WHERE name = @pool", new { pool = definition.Pool }, transaction);
+            connection.Execute(
+                "INSERT INTO serials (pool, idx, state, record_id) VALUES (@pool, @index, 'reserved', @recordId)",
+                new { pool = definition.Pool, index, recordId },
+                transaction);
+            connection.Execute("UPDATE pools SET next_index = next_index + 1 WHERE name = @pool", new { pool = definition.Pool }, transaction);
         }
 
-        connection.Execute(
-            "INSERT INTO serials (pool, value, state, record_id) VALUES (@pool, @next, 'reserved', @recordId)",
-            new { pool = definition.Pool, next, recordId },
-            transaction);
-        connection.Execute("UPDATE pools SET next_value = @following WHERE name = @pool", new { pool = definition.Pool, following = (long)following }, transaction);
-        return (ulong)next;
+        ulong value;
+        try
+        {
+            value = checked(definition.Start + ((ulong)index.Value * definition.Step));
+        }
+        catch (OverflowException)
+        {
+            throw new UnitRefusedException($"serial {definition.Name}: pool {definition.Pool} index {index.Value} gives a number past 18446744073709551615.");
+        }
+
+        return new ReservedSerial(definition, index.Value, value);
     }
 
     private static void Finish(SqliteConnection connection, SqliteTransaction transaction, ProgrammingRecord record)
@@ -187,16 +188,16 @@ public sealed partial class StationState
         {
             int changed = pass
                 ? connection.Execute(
-                    "UPDATE serials SET state = 'used' WHERE pool = @Pool AND value = @Value AND state = 'reserved' AND record_id = @RecordId",
-                    new { serial.Pool, Value = (long)serial.Value, RecordId = record.Id },
+                    "UPDATE serials SET state = 'used' WHERE pool = @Pool AND idx = @Index AND state = 'reserved' AND record_id = @RecordId",
+                    new { serial.Pool, serial.Index, RecordId = record.Id },
                     transaction)
                 : connection.Execute(
-                    "UPDATE serials SET state = 'free', record_id = NULL WHERE pool = @Pool AND value = @Value AND state = 'reserved' AND record_id = @RecordId",
-                    new { serial.Pool, Value = (long)serial.Value, RecordId = record.Id },
+                    "UPDATE serials SET state = 'free', record_id = NULL WHERE pool = @Pool AND idx = @Index AND state = 'reserved' AND record_id = @RecordId",
+                    new { serial.Pool, serial.Index, RecordId = record.Id },
                     transaction);
             if (changed != 1)
             {
-                throw new InvalidOperationException($"Serial {serial.Value} of pool {serial.Pool} is not reserved by unit {record.Id}.");
+                throw new InvalidOperationException($"Index {serial.Index} of serial pool {serial.Pool} is not reserved by unit {record.Id}.");
             }
 
             connection.Execute(

@@ -69,14 +69,14 @@ public sealed partial class StationState
         var pools = (await connection.QueryAsync<(string Name, long Next, long Used, long Free, long Reserved)>(
                 new CommandDefinition(
                     """
-                    SELECT p.name, p.next_value,
+                    SELECT p.name, p.next_index,
                         (SELECT COUNT(*) FROM serials s WHERE s.pool = p.name AND s.state = 'used'),
                         (SELECT COUNT(*) FROM serials s WHERE s.pool = p.name AND s.state = 'free'),
                         (SELECT COUNT(*) FROM serials s WHERE s.pool = p.name AND s.state = 'reserved')
                     FROM pools p ORDER BY p.name
                     """,
                     cancellationToken: cancellationToken)))
-            .Select(r => new PoolCounter(r.Name, (ulong)r.Next, r.Used, r.Free, r.Reserved))
+            .Select(r => new PoolCounter(r.Name, r.Next, r.Used, r.Free, r.Reserved))
             .ToList();
         return new StationCounters(images, pools);
     }

@@ -26,7 +26,8 @@ internal sealed record UnitStart(
 /// <param name="Serials">The reserved values, one per definition, in the order asked.</param>
 internal sealed record UnitLease(string RecordId, IReadOnlyList<ReservedSerial> Serials);
 
-/// <summary>A serial value reserved for a unit.</summary>
+/// <summary>A serial number reserved for a unit.</summary>
 /// <param name="Definition">The definition it is for.</param>
-/// <param name="Value">The value.</param>
-internal sealed record ReservedSerial(SerialDefinition Definition, ulong Value);
+/// <param name="Index">The index drawn from the definition's pool.</param>
+/// <param name="Value">The number: <c>Start + Index * Step</c>.</param>
+internal sealed record ReservedSerial(SerialDefinition Definition, long Index, ulong Value);

@@ -32,7 +32,7 @@ public sealed class StationStateTests : IDisposable
 
         var counters = await state.GetCountersAsync();
         counters.Images.Single().Passed.ShouldBe(3);
-        counters.Pools.Single().ShouldBe(new PoolCounter("main", 1003, 3, 0, 0));
+        counters.Pools.Single().ShouldBe(new PoolCounter("main", 3, 3, 0, 0));
     }
 
     [Fact]
@@ -53,9 +53,10 @@ public sealed class StationStateTests : IDisposable
         var state = StationState.Open(_directory);
         var a = await state.BeginUnitAsync(Start(imageId: "img-a"));
         await state.FinishUnitAsync(Record(a, UnitResult.Pass, imageId: "img-a"));
-        var b = await state.BeginUnitAsync(Start(imageId: "img-b", serial: Serial with { Start = 1 }));
+        var b = await state.BeginUnitAsync(Start(imageId: "img-b", serial: Serial with { Name = "other", Start = 5000, Step = 2 }));
 
-        b.Serials.Single().Value.ShouldBe(1001UL);
+        b.Serials.Single().Index.ShouldBe(1);
+        b.Serials.Single().Value.ShouldBe(5002UL);
     }
 
     [Fact]
@@ -164,6 +165,6 @@ public sealed class StationStateTests : IDisposable
         StartedAt = _time.GetUtcNow(),
         DurationMs = durationMs,
         Result = result,
-        Serials = lease.Serials.Select(s => new SerialIssue(s.Definition.Name, s.Definition.Pool, s.Value, "")).ToList(),
+        Serials = lease.Serials.Select(s => new SerialIssue(s.Definition.Name, s.Definition.Pool, s.Index, s.Value, "")).ToList(),
     };
 }
