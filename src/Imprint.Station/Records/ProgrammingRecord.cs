@@ -30,6 +30,9 @@ public sealed record ProgrammingRecord
     /// <summary>Gets how long the unit took, in milliseconds.</summary>
     public double DurationMs { get; init; }
 
+    /// <summary>Gets how much of <see cref="DurationMs"/> was spent in target operations, in milliseconds.</summary>
+    public double TargetMs { get; init; }
+
     /// <summary>Gets the outcome.</summary>
     public required UnitResult Result { get; init; }
 

@@ -159,11 +159,11 @@ public sealed partial class StationState
         ulong value;
         try
         {
-            value = checked(definition.Start + ((ulong)index.Value * definition.Step));
+            value = definition.ValueAt(index.Value);
         }
-        catch (OverflowException)
+        catch (SerialException ex)
         {
-            throw new UnitRefusedException($"serial {definition.Name}: pool {definition.Pool} index {index.Value} gives a number past 18446744073709551615.");
+            throw new UnitRefusedException(ex.Message);
         }
 
         return new ReservedSerial(definition, index.Value, value);
