@@ -19,7 +19,7 @@ internal static class UnitPreflight
         // a plain GDB server reports the device it was opened with, which then matches.
         if (!string.Equals(target.Device.Name, spec.Device.Name, StringComparison.OrdinalIgnoreCase))
         {
-            throw new UnitRefusedException($"image {name} is for device {spec.Device.Name}, but the target {target.Url} is a {target.Device.Name}.");
+            throw new UnitRefusedException($"image {name} is for device {spec.Device.Name}, but the target {target.Url.OriginalString} is a {target.Device.Name}.");
         }
 
         var slotsUsed = new HashSet<string>(StringComparer.Ordinal);

@@ -49,7 +49,7 @@ public sealed partial class UnitProgrammer(StationState state, string stationId,
             .Select(name => spec.Serials.First(d => d.Name == name))
             .ToList();
         var lease = await state.BeginUnitAsync(
-            new UnitStart(Ulid.New(startedAt), image.ImageId, image.Name, image.Crc, target.Info.Url.ToString(), startedAt, spec.Restrictions, serials),
+            new UnitStart(Ulid.New(startedAt), image.ImageId, image.Name, image.Crc, target.Info.Url.OriginalString, startedAt, spec.Restrictions, serials),
             cancellationToken);
 
         var metered = new MeteredTargetSession(target);
@@ -104,7 +104,7 @@ public sealed partial class UnitProgrammer(StationState state, string stationId,
             ImageName = image.Name,
             ImageCrc = image.Crc,
             StationId = stationId,
-            Target = target.Info.Url.ToString(),
+            Target = target.Info.Url.OriginalString,
             StartedAt = startedAt,
             DurationMs = time.GetElapsedTime(started).TotalMilliseconds,
             TargetMs = metered.Elapsed.TotalMilliseconds,
