@@ -1,0 +1,43 @@
+using Dapper;
+using Imprint.Station.Images;
+
+namespace Imprint.Station.State;
+
+// The image store's index: one row per image held, keyed by the image's unique id.
+public sealed partial class StationState
+{
+    internal async Task UpsertImageAsync(StoredImage image, CancellationToken cancellationToken)
+    {
+        await using var connection = Connect();
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO images (image_id, name, file_name, file_crc, size, added_at) VALUES (@ImageId, @Name, @FileName, @FileCrc, @Size, @AddedAt)
+            ON CONFLICT (image_id) DO UPDATE SET name = excluded.name, file_name = excluded.file_name, file_crc = excluded.file_crc,
+                size = excluded.size, added_at = excluded.added_at
+            """,
+            new
+            {
+                image.ImageId,
+                Name = image.Name ?? "",
+                FileName = System.IO.Path.GetFileName(image.File),
+                FileCrc = (long)image.FileCrc,
+                image.Size,
+                AddedAt = FormatTime(image.AddedAt),
+            },
+            cancellationToken: cancellationToken));
+    }
+
+    internal async Task<bool> DeleteImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        await using var connection = Connect();
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM images WHERE image_id = @imageId", new { imageId }, cancellationToken: cancellationToken)) > 0;
+    }
+
+    internal async Task<IReadOnlyList<(string ImageId, string Name, string FileName, uint FileCrc, long Size, DateTimeOffset AddedAt)>> ListImageRowsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = Connect();
+        var rows = await connection.QueryAsync<(string ImageId, string Name, string FileName, long FileCrc, long Size, string AddedAt)>(
+            new CommandDefinition("SELECT image_id, name, file_name, file_crc, size, added_at FROM images ORDER BY added_at, image_id", cancellationToken: cancellationToken));
+        return [.. rows.Select(r => (r.ImageId, r.Name, r.FileName, (uint)r.FileCrc, r.Size, ParseTime(r.AddedAt)))];
+    }
+}
