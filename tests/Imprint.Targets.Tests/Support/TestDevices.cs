@@ -54,7 +54,7 @@ internal static class TestDevices
                 Sectors = [new SectorRun(0, 0x400)], RequiresErase = false, ErasedValue = 0x00,
             },
             new MemoryRegion { Name = "system", Kind = MemoryKind.Rom, Start = 0x1FFF_0000, Size = 0x7800 },
-            new MemoryRegion { Name = "otp", Kind = MemoryKind.Otp, Start = 0x1FFF_7800, Size = 0x200, ProgramGranularity = 4 },
+            new MemoryRegion { Name = "otp", Kind = MemoryKind.Otp, Start = 0x1FFF_7800, Size = 0x200, ProgramGranularity = 4, RequiresErase = false },
             new MemoryRegion { Name = "options", Kind = MemoryKind.OptionBytes, Start = 0x1FFF_C000, Size = 0x10 },
             new MemoryRegion { Name = "sram", Kind = MemoryKind.Ram, Start = 0x2000_0000, Size = 0x2_0000 },
         ],

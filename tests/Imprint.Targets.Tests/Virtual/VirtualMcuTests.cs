@@ -128,6 +128,16 @@ public sealed class VirtualMcuTests
     }
 
     [Fact]
+    public void Otp_BusWriteProgramsItOnce()
+    {
+        var mcu = new VirtualMcu(TestDevices.Everything());
+        mcu.WriteMemory(0x1FFF_7810, [0x12, 0x34, 0x56, 0x78]);
+        Read(mcu, 0x1FFF_7810, 4).ShouldBe(new byte[] { 0x12, 0x34, 0x56, 0x78 });
+        Should.Throw<TargetException>(() => mcu.WriteMemory(0x1FFF_7810, [0, 0, 0, 0]))
+            .Message.ShouldBe("OTP at 0x1FFF7810 in region otp is already programmed.");
+    }
+
+    [Fact]
     public async Task OptionBytes_EraseAndProgramLikeFlash_ButNotByChipErase()
     {
         var mcu = new VirtualMcu(TestDevices.Everything());

@@ -17,7 +17,8 @@ internal static class GdbDocuments
 
     /// <summary>
     /// The memory map: one <c>flash</c> element per sector run (GDB takes one block size per
-    /// element), flash that needs no erase as <c>ram</c> (plain writes work there), ROM as <c>rom</c>.
+    /// element); memory that needs no erase (QEMU-like flash, OTP, register-written option
+    /// bytes) as <c>ram</c>, since plain writes program it; ROM as <c>rom</c>.
     /// </summary>
     public static byte[] MemoryMap(Device device)
     {
@@ -27,7 +28,7 @@ internal static class GdbDocuments
         xml.Append("<memory-map>\n");
         foreach (var region in device.Memory)
         {
-            bool flash = region.Kind == MemoryKind.Otp || (region.Kind is MemoryKind.Flash or MemoryKind.OptionBytes && region.RequiresErase);
+            bool flash = region.Kind is MemoryKind.Flash or MemoryKind.OptionBytes or MemoryKind.Otp && region.RequiresErase;
             if (!flash)
             {
                 string type = region.Kind == MemoryKind.Rom ? "rom" : "ram";

@@ -68,27 +68,29 @@ internal sealed class VirtualRegion
         }
     }
 
-    /// <summary>A bus write: RAM, or flash that needs no erase (QEMU-like).</summary>
+    /// <summary>
+    /// A bus write: plain for RAM; for memory that needs no erase (QEMU-like flash, option bytes
+    /// written through a register, OTP) a program operation; refused where an erase is needed.
+    /// </summary>
     public void Write(ulong address, ReadOnlySpan<byte> data)
     {
         switch (Region.Kind)
         {
             case MemoryKind.Ram:
-                break;
+                data.CopyTo(Slice(address, data.Length));
+                return;
             case MemoryKind.Rom:
                 throw new TargetException($"0x{address:X8} is in read-only region {Name}.", address: address);
             default:
-                if (ClearsBitsOnly)
+                if (Region.RequiresErase)
                 {
                     throw new TargetException(
                         $"0x{address:X8} is in {KindName} region {Name}, which only flash programming can write.", address: address);
                 }
 
-                CheckProtection(address, data.Length);
-                break;
+                Program(address, data);
+                return;
         }
-
-        data.CopyTo(Slice(address, data.Length));
     }
 
     /// <summary>A program operation: flash rules where the region has them, a plain write otherwise.</summary>
