@@ -17,20 +17,21 @@ internal sealed class StationLock : IDisposable
         {
             // FileShare.None takes an exclusive advisory lock (flock) on Unix.
             var stream = new FileStream(directory.LockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
-            stream.Write(pid);
-            stream.Flush();
+
+            // The locked file cannot be read by others: the owner's pid goes beside it, for messages only.
+            File.WriteAllText(PidPath(directory), Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) + "\n");
             return new StationLock(stream);
         }
         catch (IOException ex)
         {
             string owner = "";
-            try { owner = File.ReadAllText(directory.LockPath).Trim(); } catch (IOException) { }
+            try { owner = File.ReadAllText(PidPath(directory)).Trim(); } catch (IOException) { }
             var who = owner.Length > 0 ? $" (pid {owner})" : "";
             throw new StationException($"station directory {directory.Path} is in use by another process{who}; stop it or use another --station-dir.", ex);
         }
     }
 
     public void Dispose() => _stream.Dispose();
+
+    private static string PidPath(StationDirectory directory) => directory.LockPath + ".pid";
 }
