@@ -61,11 +61,8 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
     public MemoryImage Complete()
     {
         if (!_sawRecord) throw new FirmwareFormatException(source, null, null, "the file is empty (no S-records).");
-        if (_terminationLine == 0)
-        {
-            throw new FirmwareFormatException(source, null, null, "the file ends without a termination record (S7, S8 or S9).");
-        }
 
+        // No termination record is accepted: srec_cat leaves it out when there is no start address.
         return _collector.ToImage(_entryPoint);
     }
 

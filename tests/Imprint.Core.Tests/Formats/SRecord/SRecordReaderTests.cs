@@ -80,8 +80,14 @@ public sealed class SRecordReaderTests
         AssertError("unknown-type.srec", "unknown-type.srec line 3: 'X' after 'S' is not an S-record type (S0 to S9).", line: 3);
 
     [Fact]
-    public void Read_MissingTermination_ReportsFile() =>
-        AssertError("missing-termination.srec", "missing-termination.srec: the file ends without a termination record (S7, S8 or S9).", line: null);
+    public void Read_MissingTermination_AcceptedWithoutEntryPoint()
+    {
+        // srec_cat writes no S7/S8/S9 when it has no start address, so its absence is not an error.
+        var image = SRecordReader.Read(Corpus.Bytes("SRecord/no-termination.srec"), "a.srec");
+
+        image.TotalBytes.ShouldBe(32);
+        image.EntryPoint.ShouldBeNull();
+    }
 
     [Fact]
     public void Read_S5CountMismatch_ReportsBothCounts() =>
