@@ -65,6 +65,9 @@ internal sealed class PackDeviceBuilder
             _warnings.Add($"device '{d.Name}' is imported as {name}: device names are letters, digits, '_', '.', '+' and '-'.");
         }
 
+        // Look every named algorithm up, used or not, so each missing file is reported.
+        foreach (var algorithm in d.Algorithms) Load(algorithm.Path, name);
+
         var regions = new List<MemoryRegion>();
         foreach (var memory in d.Memories.OrderBy(m => m.Start))
         {
