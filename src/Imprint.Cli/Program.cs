@@ -3,5 +3,6 @@ using Imprint.Cli.Commands;
 
 var root = new RootCommand("Imprint: production programming for microcontrollers.");
 root.Subcommands.Add(FwCommand.Create());
+root.Subcommands.Add(DeviceCommand.Create());
 root.Subcommands.Add(QuickstartCommand.Create());
 return await root.Parse(args).InvokeAsync();
