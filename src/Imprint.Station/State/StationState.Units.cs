@@ -17,6 +17,13 @@ public sealed partial class StationState
     {
         ArgumentNullException.ThrowIfNull(start);
         await using var connection = Connect();
+
+        // The admission need not reach the disk on its own: the unit's final commit syncs the
+        // WAL, which holds this transaction too. A process kill loses nothing either way (the
+        // OS has the write); a power loss before the final commit loses the reservation with
+        // the unit, which then never had a pass record and never happened as far as the
+        // invariants go. One flush per unit instead of two.
+        connection.Execute("PRAGMA synchronous = NORMAL");
         await using var transaction = connection.BeginTransaction();
         CheckRestrictions(connection, transaction, start);
 
@@ -34,7 +41,8 @@ public sealed partial class StationState
             """,
             new { start.RecordId, start.ImageId, start.ImageName, ImageCrc = (long)start.ImageCrc, start.Target, StartedAt = FormatTime(start.StartedAt), Serials = serialsJson },
             transaction);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
+        connection.Execute("PRAGMA synchronous = FULL");
         return new UnitLease(start.RecordId, reserved);
     }
 
@@ -44,7 +52,7 @@ public sealed partial class StationState
         await using var connection = Connect();
         await using var transaction = connection.BeginTransaction();
         Finish(connection, transaction, record);
-        await transaction.CommitAsync(cancellationToken);
+        await CommitAsync(transaction, cancellationToken);
     }
 
     /// <summary>

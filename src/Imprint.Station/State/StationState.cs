@@ -18,6 +18,7 @@ namespace Imprint.Station.State;
 public sealed partial class StationState
 {
     private readonly string _connectionString;
+    private long _commitTicks;
 
     private StationState(string path)
     {
@@ -129,6 +130,9 @@ public sealed partial class StationState
         return await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM records", cancellationToken: cancellationToken));
     }
 
+    /// <summary>Gets the total time spent committing transactions (mostly waiting for the disk to flush).</summary>
+    internal TimeSpan CommitTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _commitTicks));
+
     internal static string FormatTime(DateTimeOffset time) => time.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
     internal static DateTimeOffset ParseTime(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
@@ -144,6 +148,13 @@ public sealed partial class StationState
         command.CommandText = "PRAGMA synchronous = FULL";
         command.ExecuteNonQuery();
         return connection;
+    }
+
+    private async Task CommitAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        await transaction.CommitAsync(cancellationToken);
+        Interlocked.Add(ref _commitTicks, System.Diagnostics.Stopwatch.GetTimestamp() - start);
     }
 
     private static ProgrammingRecord Deserialize(string body) =>
