@@ -102,8 +102,12 @@ internal sealed class RegisterMap
 
     private static XDocument Load(string xml)
     {
+        // QEMU writes <xi:include> without declaring the prefix (gdb-target.dtd declares it, and
+        // DTDs are never processed here), so the prefix is declared up front.
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore, XmlResolver = null };
-        using var reader = XmlReader.Create(new StringReader(xml), settings);
+        var names = new XmlNamespaceManager(new NameTable());
+        names.AddNamespace("xi", XInclude.NamespaceName);
+        using var reader = XmlReader.Create(new StringReader(xml), settings, new XmlParserContext(null, names, null, XmlSpace.None));
         try
         {
             return XDocument.Load(reader);
