@@ -39,13 +39,45 @@ public sealed class VirtualTargetSessionTests
     }
 
     [Fact]
-    public async Task Verify_AfterProgrammingWithoutErase_NamesFirstDifference()
+    public async Task Program_ErasesSectorsNotErasedInThisSession()
     {
-        await using var session = new VirtualTargetSession(new VirtualMcu(TestDevices.Lm3s6965()));
-        var first = Image(0x10, [0x00, 0x00, 0x00, 0x00]);
+        var mcu = new VirtualMcu(TestDevices.Lm3s6965());
+        mcu.Program(0x400, [0x00, 0x00, 0x00, 0x00]); // left by an earlier unit
+        mcu.Program(0x800, [0x00, 0x00, 0x00, 0x00]);
+        await using var session = new VirtualTargetSession(mcu);
+
+        var image = Image(0x400, [0xAB, 0xCD, 0xEF, 0x01]);
+        image.Add(0x7F0, [0x5A], "serial"); // same sector: erased once, both pieces kept
+        await session.ProgramAsync(image);
+        await session.VerifyAsync(image);
+        Read(mcu, 0x800, 4).ShouldAllBe(b => b == 0x00); // a sector outside the image is untouched
+    }
+
+    [Fact]
+    public async Task Program_AfterErase_DoesNotEraseAgain()
+    {
+        var time = new ManualTimeProvider();
+        var faults = new VirtualFaults { EraseDelayPerSector = TimeSpan.FromSeconds(1) };
+        await using var session = new VirtualTargetSession(new VirtualMcu(TestDevices.Lm3s6965(), faults: faults, timeProvider: time));
+        var erase = session.EraseRangeAsync(0, 0x400);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await erase;
+
+        // Completes without the clock moving: no second erase.
+        var program = session.ProgramAsync(Image(0x100, [1, 2, 3, 4]));
+        program.IsCompleted.ShouldBeTrue();
+        await program;
+    }
+
+    [Fact]
+    public async Task Verify_StuckSector_NamesFirstDifference()
+    {
+        var faults = new VirtualFaults { StuckSectors = [0x10] };
+        await using var session = new VirtualTargetSession(new VirtualMcu(TestDevices.Lm3s6965(), faults: faults));
+        await session.ProgramAsync(Image(0x10, [0x00, 0x00, 0x00, 0x00]));
+        await session.ResetAsync(halt: true); // a new session would not know the sector either
         var second = Image(0x10, [0xAB, 0x00, 0x00, 0x00]);
-        await session.ProgramAsync(first);
-        await session.ProgramAsync(second); // 1s over 0s without an erase stay 0
+        await session.ProgramAsync(second); // erases, but the sector keeps its 0 bits
 
         var ex = await Should.ThrowAsync<TargetException>(() => session.VerifyAsync(second));
         ex.Message.ShouldBe("verify failed at 0x00000010: expected 0xAB, read 0x00.");
@@ -132,6 +164,13 @@ public sealed class VirtualTargetSessionTests
         var session = new VirtualTargetSession(new VirtualMcu(TestDevices.Lm3s6965()));
         await session.DisposeAsync();
         await Should.ThrowAsync<ObjectDisposedException>(() => session.HaltAsync());
+    }
+
+    private static byte[] Read(VirtualMcu mcu, ulong address, int length)
+    {
+        var bytes = new byte[length];
+        mcu.ReadMemory(address, bytes);
+        return bytes;
     }
 
     private static MemoryImage Image(ulong address, byte[] data)
