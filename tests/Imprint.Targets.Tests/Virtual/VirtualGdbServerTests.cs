@@ -171,6 +171,15 @@ public sealed class VirtualGdbServerTests
     }
 
     [Fact]
+    public void MemoryMap_CatalogStm32f407vg_IsWhatTheDocsShow()
+    {
+        var xml = Encoding.ASCII.GetString(Imprint.Targets.Virtual.Internal.GdbDocuments.MemoryMap(Imprint.Devices.DeviceCatalog.BuiltIn.Get("STM32F407VG")));
+        var lines = XDocument.Parse(xml).Root!.Elements("memory").Select(m => m.ToString(SaveOptions.DisableFormatting).Replace(" />", "/>", StringComparison.Ordinal));
+        var docs = File.ReadAllText(Imprint.Testing.RepositoryRoot.Combine("docs", "virtual-target.md"));
+        foreach (var line in lines) docs.ShouldContain(line);
+    }
+
+    [Fact]
     public async Task TargetXml_IsTheMProfileFeature()
     {
         await using var server = VirtualGdbServer.Start(new VirtualMcu(TestDevices.Lm3s6965()));
