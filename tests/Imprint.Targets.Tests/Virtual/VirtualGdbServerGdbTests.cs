@@ -23,6 +23,35 @@ public sealed class VirtualGdbServerGdbTests
         gdb.StdErr.ShouldContain("Sending packet: $X0,");
     }
 
+    [Fact]
+    public async Task GdbLoad_RandomElfAtOddAddress_PaddedAndEscapedCorrectly()
+    {
+        using var temp = new TempDirectory();
+        var data = new byte[0x1_8003];
+        new Random(7).NextBytes(data); // every byte value, so GDB escapes '}' '#' '$' '*' in vFlashWrite
+        await File.WriteAllBytesAsync(temp.File("r.bin"), data);
+        await ExternalTool.RunCheckedAsync("arm-none-eabi-objcopy",
+            ["-I", "binary", "-O", "elf32-littlearm", "-B", "arm", "--rename-section", ".data=.text,contents,alloc,load,readonly,code",
+             "--change-addresses", "0x2002", temp.File("r.bin"), temp.File("r.elf")]);
+        await ExternalTool.RunCheckedAsync("arm-none-eabi-objcopy", ["-O", "binary", temp.File("r.elf"), temp.File("back.bin")]);
+        var mcu = new VirtualMcu(TestDevices.Lm3s6965());
+        await using var server = VirtualGdbServer.Start(mcu);
+
+        var gdb = await ExternalTool.RunAsync(
+            "gdb-multiarch",
+            ["-nx", "-batch", "-ex", $"target remote 127.0.0.1:{server.Port}", "-ex", "load", "-ex", "compare-sections", temp.File("r.elf")],
+            timeout: TimeSpan.FromSeconds(60));
+
+        gdb.ExitCode.ShouldBe(0, gdb.StdOut + gdb.StdErr);
+        gdb.StdOut.ShouldContain("Section .text, range 0x2002 -- 0x1a005: matched.");
+        var expected = await File.ReadAllBytesAsync(temp.File("back.bin"));
+        var actual = new byte[expected.Length + 4];
+        mcu.ReadMemory(0x2000, actual);
+        actual[2..^2].ShouldBe(expected);
+        actual[..2].ShouldBe(new byte[] { 0xFF, 0xFF }); // padding to whole words programmed nothing
+        actual[^2..].ShouldBe(new byte[] { 0xFF, 0xFF });
+    }
+
     // Loads the sample ELF with `gdb -batch -ex load -ex compare-sections`, then checks Imprint's
     // read-back of the virtual flash against objcopy's binary of the same ELF.
     private static async Task<ExternalToolResult> LoadSampleAsync(Device device)
