@@ -1,5 +1,6 @@
 using System.Globalization;
 using Imprint.Devices;
+using Imprint.Targets.Gdb;
 using Imprint.Targets.Virtual;
 
 namespace Imprint.Targets;
@@ -31,22 +32,24 @@ public static class TargetConnector
     /// <param name="cancellationToken">Cancels connecting.</param>
     /// <returns>The open session; dispose it to disconnect.</returns>
     /// <exception cref="TargetException">The URL is not supported or malformed, names another device, or the target cannot be reached.</exception>
-    public static Task<ITargetSession> OpenAsync(Uri url, Device device, CancellationToken cancellationToken = default)
+    public static async Task<ITargetSession> OpenAsync(Uri url, Device device, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(device);
-        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<ITargetSession>(cancellationToken);
-        try
+        cancellationToken.ThrowIfCancellationRequested();
+        switch (url.Scheme)
         {
-            return url.Scheme switch
-            {
-                "virtual" => Task.FromResult<ITargetSession>(OpenVirtual(url, device)),
-                _ => throw Unsupported(url.OriginalString),
-            };
-        }
-        catch (TargetException ex)
-        {
-            return Task.FromException<ITargetSession>(ex);
+            case "virtual":
+                return OpenVirtual(url, device);
+            case "gdb":
+                if (url.Host.Length == 0 || url.IsDefaultPort || url.Port <= 0 || url.AbsolutePath is not ("" or "/") || url.Query.Length > 0)
+                {
+                    throw new TargetException($"target URL '{url.OriginalString}' needs a host and a port and nothing else: gdb://HOST:PORT.");
+                }
+
+                return await GdbTargetSession.ConnectAsync(url.Host, url.Port, device, cancellationToken: cancellationToken).ConfigureAwait(false);
+            default:
+                throw Unsupported(url.OriginalString);
         }
     }
 

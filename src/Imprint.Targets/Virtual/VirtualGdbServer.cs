@@ -116,12 +116,12 @@ public sealed class VirtualGdbServer : IAsyncDisposable
 
     private async Task ServeAsync(Socket socket, int number, CancellationToken ct)
     {
-        Stream stream = new NetworkStream(socket, ownsSocket: false);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
         if (number == 1 && Mcu.Faults.DropConnectionAfterBytes is { } budget)
         {
-            // Closing the socket (not only the stream) makes the drop visible to the client.
+            // A reset rather than an orderly close, as a cut cable looks to the client.
             socket.LingerState = new LingerOption(true, 0);
-            stream = new DroppingStream(new NetworkStream(socket, ownsSocket: true), budget);
+            stream = new DroppingStream(stream, budget);
         }
 
         await using var connection = new RspConnection(stream) { MaxReceiveLength = PacketSize };

@@ -1,4 +1,6 @@
+using Imprint.Devices;
 using Imprint.Memory;
+using Imprint.Targets.Gdb.Internal;
 using Imprint.Targets.Virtual.Internal;
 
 namespace Imprint.Targets.Virtual;
@@ -8,10 +10,12 @@ namespace Imprint.Targets.Virtual;
 /// <c>virtual://DEVICE</c>, with no protocol in between.
 /// </summary>
 /// <remarks>
-/// Programming pads each write to the region's programming unit with the erased value, as a
-/// flash driver does, and does not erase: erase first, or bits already programmed stay and the
-/// verify fails. The core runs no code, so <see cref="RunToBreakpointAsync"/> only stops
-/// for a <see cref="VirtualTestProgram"/>.
+/// Programming behaves as Imprint's GDB session does against OpenOCD: flash sectors not erased
+/// earlier in this session are erased first, and each write is padded to the region's
+/// programming unit with the erased value, which programs nothing. A sector that did not
+/// really erase (<see cref="VirtualFaults.StuckSectors"/>) keeps its bits, and the verify
+/// fails. The core runs no code, so <see cref="RunToBreakpointAsync"/> only stops for a
+/// <see cref="VirtualTestProgram"/>.
 /// </remarks>
 public sealed class VirtualTargetSession : ITargetSession
 {
@@ -19,6 +23,9 @@ public sealed class VirtualTargetSession : ITargetSession
     private const int ChunkSize = 64 * 1024;
 
     private readonly TimeProvider _time;
+
+    // Flash known to be erased in this session, so programming erases each sector once.
+    private readonly RangeSet _erased = new();
     private bool _disposed;
 
     /// <summary>Initializes a new session.</summary>
@@ -53,6 +60,7 @@ public sealed class VirtualTargetSession : ITargetSession
     {
         Enter(cancellationToken);
         Mcu.Reset(halt);
+        _erased.Clear();
         return Task.CompletedTask;
     }
 
@@ -69,25 +77,31 @@ public sealed class VirtualTargetSession : ITargetSession
     {
         Enter(cancellationToken);
         Mcu.WriteMemory(address, data.Span);
+        _erased.Remove(address, address + (ulong)data.Length);
         return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
-    public Task EraseChipAsync(IProgress<TargetProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task EraseChipAsync(IProgress<TargetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Enter(cancellationToken);
-        return Mcu.EraseChipAsync(progress, cancellationToken);
+        await Mcu.EraseChipAsync(progress, cancellationToken).ConfigureAwait(false);
+        foreach (var region in Mcu.Device.Memory.Where(r => r.Kind == MemoryKind.Flash)) _erased.Add(region.Start, region.End);
     }
 
     /// <inheritdoc/>
-    public Task EraseRangeAsync(ulong start, ulong end, IProgress<TargetProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task EraseRangeAsync(ulong start, ulong end, IProgress<TargetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         Enter(cancellationToken);
-        return Mcu.EraseRangeAsync(start, end, progress, cancellationToken);
+        await Mcu.EraseRangeAsync(start, end, progress, cancellationToken).ConfigureAwait(false);
+        foreach (var region in Mcu.Regions)
+        {
+            foreach (var (sector, size) in region.SectorsCovering(start, end)) _erased.Add(sector, sector + size);
+        }
     }
 
     /// <inheritdoc/>
-    public Task ProgramAsync(MemoryImage image, IProgress<TargetProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task ProgramAsync(MemoryImage image, IProgress<TargetProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         Enter(cancellationToken);
@@ -96,6 +110,8 @@ public sealed class VirtualTargetSession : ITargetSession
         var blocks = ProgramBlocks.Build(Mcu, image.Segments.Select(s => (s.Start, s.Data)));
         foreach (var (address, data) in blocks)
         {
+            ulong end = address + (ulong)data.Length;
+            await EraseUnlessErasedAsync(address, end, cancellationToken).ConfigureAwait(false);
             for (int offset = 0; offset < data.Length; offset += ChunkSize)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -106,10 +122,11 @@ public sealed class VirtualTargetSession : ITargetSession
                 done = Math.Min(total, done + length);
                 progress?.Report(new TargetProgress("program", done, total));
             }
+
+            _erased.Remove(address, end);
         }
 
         progress?.Report(new TargetProgress("program", total, total));
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -203,6 +220,9 @@ public sealed class VirtualTargetSession : ITargetSession
     {
         ArgumentNullException.ThrowIfNull(command);
         Enter(cancellationToken);
+
+        // A monitor command may erase or reset anything: forget what is known to be erased.
+        _erased.Clear();
         return VirtualMonitor.ExecuteAsync(Mcu, command, cancellationToken);
     }
 
@@ -211,6 +231,18 @@ public sealed class VirtualTargetSession : ITargetSession
     {
         _disposed = true;
         return ValueTask.CompletedTask;
+    }
+
+    private async Task EraseUnlessErasedAsync(ulong start, ulong end, CancellationToken cancellationToken)
+    {
+        if (Mcu.RegionAt(start) is not { } region || !region.Region.RequiresErase || region.Region.Kind == MemoryKind.Otp) return;
+        if (_erased.Contains(start, end)) return;
+        foreach (var (sector, size) in region.SectorsCovering(start, end))
+        {
+            if (_erased.Contains(sector, sector + size)) continue;
+            await Mcu.EraseRangeAsync(sector, sector + size, null, cancellationToken).ConfigureAwait(false);
+            _erased.Add(sector, sector + size);
+        }
     }
 
     private void Enter(CancellationToken cancellationToken)

@@ -136,6 +136,17 @@ public sealed class VirtualGdbServerTests
     }
 
     [Fact]
+    public async Task QCrc_IsCrc32Mpeg2AsOpenOcdComputesIt()
+    {
+        var mcu = new VirtualMcu(TestDevices.Lm3s6965());
+        mcu.WriteMemory(Ram, Encoding.ASCII.GetBytes("123456789"));
+        await using var server = VirtualGdbServer.Start(mcu);
+        await using var gdb = await RawGdbClient.ConnectAsync(server.Port);
+        (await gdb.ExchangeAsync("qCRC:20000000,9")).ShouldBe("C0376e6e7"); // the CRC-32/MPEG-2 check value
+        (await gdb.ExchangeAsync("qCRC:3fff0,20")).ShouldBe("E0E");
+    }
+
+    [Fact]
     public async Task MemoryMap_OneFlashElementPerSectorRun_WithBlockSize()
     {
         await using var server = VirtualGdbServer.Start(new VirtualMcu(TestDevices.Everything()));
@@ -157,6 +168,15 @@ public sealed class VirtualGdbServerTests
             "flash 0x1fffc000 0x10 0x10", // option bytes as one block
             "ram 0x20000000 0x20000",
         ]);
+    }
+
+    [Fact]
+    public void MemoryMap_CatalogStm32f407vg_IsWhatTheDocsShow()
+    {
+        var xml = Encoding.ASCII.GetString(Imprint.Targets.Virtual.Internal.GdbDocuments.MemoryMap(Imprint.Devices.DeviceCatalog.BuiltIn.Get("STM32F407VG")));
+        var lines = XDocument.Parse(xml).Root!.Elements("memory").Select(m => m.ToString(SaveOptions.DisableFormatting).Replace(" />", "/>", StringComparison.Ordinal));
+        var docs = File.ReadAllText(Imprint.Testing.RepositoryRoot.Combine("docs", "virtual-target.md"));
+        foreach (var line in lines) docs.ShouldContain(line);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text;
+using Imprint.Checksums;
 using Imprint.Targets.Gdb;
 
 namespace Imprint.Targets.Virtual.Internal;
@@ -59,6 +60,22 @@ internal sealed partial class GdbStub
         }
 
         return "OK";
+    }
+
+    private string Crc(string arguments)
+    {
+        if (!TryParsePair(arguments, out ulong address, out ulong length) || length > int.MaxValue) return Malformed;
+        var bytes = new byte[length];
+        try
+        {
+            mcu.ReadMemory(address, bytes);
+        }
+        catch (TargetException)
+        {
+            return AccessFailed;
+        }
+
+        return $"C{Crc32Mpeg2.Compute(bytes):x8}";
     }
 
     private static string Transfer(string arguments, string annex, byte[] document)

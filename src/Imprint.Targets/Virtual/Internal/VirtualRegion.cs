@@ -1,3 +1,4 @@
+using System.Numerics;
 using Imprint.Devices;
 
 namespace Imprint.Targets.Virtual.Internal;
@@ -137,16 +138,18 @@ internal sealed class VirtualRegion
             _otpProgrammed.AsSpan((int)first, (int)count).Fill(true);
         }
 
-        // Programming drives cells from the erased state towards 0; it cannot set a bit back.
+        // Programming drives cells away from the erased state; it cannot set a bit back.
         var target = Slice(address, data.Length);
-        if (Region.ErasedValue == 0x00)
+        bool setsBits = Region.ErasedValue == 0x00;
+        int i = 0;
+        for (; i + Vector<byte>.Count <= target.Length; i += Vector<byte>.Count)
         {
-            for (int i = 0; i < target.Length; i++) target[i] |= data[i];
+            var cells = new Vector<byte>(target[i..]);
+            var written = new Vector<byte>(data[i..]);
+            (setsBits ? cells | written : cells & written).CopyTo(target[i..]);
         }
-        else
-        {
-            for (int i = 0; i < target.Length; i++) target[i] &= data[i];
-        }
+
+        for (; i < target.Length; i++) target[i] = setsBits ? (byte)(target[i] | data[i]) : (byte)(target[i] & data[i]);
     }
 
     /// <summary>Checks that a sector may be erased (flash or option bytes, not protected).</summary>
