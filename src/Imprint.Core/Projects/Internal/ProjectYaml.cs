@@ -34,7 +34,11 @@ internal static class ProjectYaml
         }
         catch (YamlException ex)
         {
-            throw new ProjectException(fileName, new ProjectError("", Sentence(ex.Message), (int)ex.Start.Line, (int)ex.Start.Column));
+            var (line, column) = ((int)ex.Start.Line, (int)ex.Start.Column);
+
+            // YamlDotNet places a tab-indentation error at the start of the enclosing mapping.
+            if (ex.Message.Contains("tab", StringComparison.Ordinal) && FirstTabIndent(text) is { } tab) (line, column) = tab;
+            throw new ProjectException(fileName, new ProjectError("", Sentence(ex.Message), line, column));
         }
     }
 
@@ -97,6 +101,21 @@ internal static class ProjectYaml
 
     private static ProjectException Syntax(string fileName, ParsingEvent? at, string problem) =>
         new(fileName, new ProjectError("", problem, (int)(at?.Start.Line ?? 0), (int)(at?.Start.Column ?? 0)));
+
+    private static (int Line, int Column)? FirstTabIndent(string text)
+    {
+        int lineNumber = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNumber++;
+            for (int i = 0; i < line.Length && line[i] is ' ' or '\t' or '-'; i++)
+            {
+                if (line[i] == '\t') return (lineNumber, i + 1);
+            }
+        }
+
+        return null;
+    }
 
     public static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
