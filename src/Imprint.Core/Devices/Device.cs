@@ -2,7 +2,7 @@ namespace Imprint.Devices;
 
 /// <summary>
 /// A microcontroller as a programmer must know it: memory map, core, how to reach it and
-/// how its flash is written. Built-in devices are data files under <c>devices/</c>.
+/// how its flash is written. Built-in devices are YAML data files (see <c>docs/devices.md</c>); more are imported from CMSIS packs.
 /// </summary>
 public sealed record Device
 {
@@ -39,7 +39,10 @@ public sealed record Device
     /// <summary>Gets the name of the flash algorithm (a CMSIS <c>.FLM</c>), when <see cref="FlashMethod"/> is <see cref="FlashMethod.Algorithm"/>.</summary>
     public string? Algorithm { get; init; }
 
-    /// <summary>Gets where the description came from (built-in catalog, an imported pack file).</summary>
+    /// <summary>
+    /// Gets where the description came from: <c>built-in</c>, the pack file it was imported
+    /// from, or the name of the user's device file.
+    /// </summary>
     public string Source { get; init; } = "built-in";
 
     /// <summary>Returns the region containing <paramref name="address"/>, or <see langword="null"/>.</summary>
