@@ -1,3 +1,5 @@
+using Imprint.Formats;
+
 namespace Imprint.Projects;
 
 /// <summary>
@@ -12,7 +14,7 @@ public sealed record ProjectStep(ScriptStep Step, TestCodeInput? TestCode = null
 
 /// <summary>Test code a run-test step loads and runs, as a project states it.</summary>
 /// <param name="Path">The code file (ELF or raw binary), relative to the project file's folder.</param>
-/// <param name="Format">The format name, or <see langword="null"/> to detect it.</param>
+/// <param name="Format">The format, or <see langword="null"/> to detect it.</param>
 /// <param name="LoadAddress">Where the code goes; <see langword="null"/> takes the lowest address of an ELF or Intel HEX file (required for raw binaries).</param>
 /// <param name="Entry">Where execution starts; <see langword="null"/> takes the file's entry point or else the load address.</param>
 /// <param name="Breakpoint">Where the test stops; the result is read there.</param>
@@ -22,7 +24,7 @@ public sealed record ProjectStep(ScriptStep Step, TestCodeInput? TestCode = null
 /// <param name="Expected">The result that means pass.</param>
 public sealed record TestCodeInput(
     string Path,
-    string? Format,
+    FirmwareFormat? Format,
     ulong? LoadAddress,
     ulong? Entry,
     ulong Breakpoint,

@@ -1,5 +1,6 @@
 using System.Text;
 using Imprint.Devices;
+using Imprint.Formats;
 using Imprint.Projects;
 using Imprint.Testing;
 
@@ -86,7 +87,7 @@ public sealed class ProjectReaderTests
         p.DeviceName.ShouldBe("LM3S6965");
         p.Connection.ShouldBe(new ProjectConnection(DebugInterface.Jtag, 1000));
         p.Power.ShouldBe(new PowerSettings(3.3, 20, true));
-        p.Firmware.ShouldBe([new FirmwareInput("build/blinky.elf"), new FirmwareInput("calib.bin", "bin", 0x3E000), new FirmwareInput("extra.hex")]);
+        p.Firmware.ShouldBe([new FirmwareInput("build/blinky.elf"), new FirmwareInput("calib.bin", FirmwareFormat.Binary, 0x3E000), new FirmwareInput("extra.hex")]);
         p.AlgorithmPath.ShouldBe("algo/LM3S.FLM");
         p.Serials.ShouldBe([new SerialDefinition("sn", "line-a", 0x3F000, 10, SerialEncoding.AsciiDecimal, 1000, 2, "SN{0:D8}")]);
         p.DynamicSlots.ShouldBe([new DynamicSlot("mac", 0x3F100, 6)]);

@@ -158,16 +158,6 @@ internal sealed class Fields
         return null;
     }
 
-    public string? Name(string key, IReadOnlyList<(string Name, string Value)> table)
-    {
-        var node = Get(key);
-        string? text = String(key);
-        if (text is null) return null;
-        if (ProjectNames.TryParse(table, text, out string value)) return value;
-        Error(key, $"must be one of {ProjectNames.List(table)}, not '{ProjectYaml.Clip(text)}'", node);
-        return null;
-    }
-
     public DateTimeOffset? Date(string key, bool endOfDay)
     {
         var node = Get(key);

@@ -1,3 +1,5 @@
+using Imprint.Formats;
+
 namespace Imprint.Projects.Internal;
 
 /// <summary>
@@ -12,14 +14,6 @@ internal static class ProjectParser
 
     private static readonly string[] TopLevel =
         ["name", "description", "type", "device", "connection", "power", "firmware", "algorithm", "script", "serials", "dynamic", "restrictions", "cloud"];
-
-    private static readonly IReadOnlyList<(string Name, string Value)> FirmwareFormats =
-    [
-        ("hex", "hex"), ("ihex", "hex"), ("intel-hex", "hex"),
-        ("srec", "srec"), ("s19", "srec"), ("s28", "srec"), ("s37", "srec"), ("mot", "srec"),
-        ("elf", "elf"),
-        ("bin", "bin"), ("binary", "bin"),
-    ];
 
     public static Project Parse(string text, string filePath, string displayName)
     {
@@ -105,12 +99,12 @@ internal static class ProjectParser
 
             if (Fields.Of(item, path, root.Sink, "firmware input fields (path, format, base)") is not { } f) continue;
             string? file = f.String("path", required: true);
-            var format = f.Name("format", FirmwareFormats);
+            var format = f.Choice("format", ProjectNames.Formats);
             ulong? baseAddress = f.Number("base");
             f.RefuseUnknown("path", "format", "base");
-            if (baseAddress is not null && format is not null and not "bin")
+            if (baseAddress is not null && format is { } given && given != FirmwareFormat.Binary)
             {
-                f.Error("base", $"applies only to binary inputs, not to format '{format}'");
+                f.Error("base", $"applies only to binary inputs, not to format '{ProjectNames.Of(given)}'");
             }
 
             if (file is not null) result.Add(new FirmwareInput(file, format, baseAddress));
@@ -241,7 +235,7 @@ internal static class ProjectParser
                 break;
             case StepKind.RunTest:
                 string? file = f.String("path", required: true);
-                var format = f.Name("format", FirmwareFormats);
+                var format = f.Choice("format", ProjectNames.Formats);
                 ulong? load = f.Number("loadAddress"), entry = f.Number("entry"), stack = f.Number("stackPointer");
                 ulong? breakpoint = f.Number("breakpoint", required: true);
                 int timeout = f.Int("timeoutMs", 1, 3_600_000) ?? DefaultTestTimeoutMs;
