@@ -32,7 +32,7 @@ public sealed partial record Project
         ArgumentNullException.ThrowIfNull(catalog);
         var device = catalog.Find(DeviceName);
         string? algorithm = null;
-        if (device is { FlashMethod: FlashMethod.Algorithm, Algorithm: not null } && AlgorithmPath is null)
+        if (device is { FlashMethod: FlashMethod.Algorithm, Algorithm: not null } && AlgorithmPath is null && EmbeddedFiles is null)
         {
             try
             {
@@ -86,7 +86,7 @@ public sealed partial record Project
         }
 
         byte[]? algorithm = null;
-        string? algorithmFile = AlgorithmPath is null ? catalogAlgorithm : ResolvePath(AlgorithmPath);
+        string? algorithmFile = AlgorithmPath ?? catalogAlgorithm;
         if (algorithmFile is not null)
         {
             algorithm = await ReadAlgorithmAsync(sink, algorithmFile, ct).ConfigureAwait(false);
@@ -138,23 +138,7 @@ public sealed partial record Project
     private async Task<(MemoryImage Image, FirmwareFormat Format)?> ReadInputAsync(
         ErrorSink sink, string at, string path, FirmwareFormat? format, ulong? baseAddress, CancellationToken ct, ulong binaryBase = 0)
     {
-        string full = ResolvePath(path);
-        if (!File.Exists(full))
-        {
-            sink.Add(at + ".path", $"names '{ProjectYaml.Clip(path)}', which does not exist", FieldLines);
-            return null;
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = await File.ReadAllBytesAsync(full, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            sink.Add(at + ".path", $"names '{ProjectYaml.Clip(path)}', which cannot be read: {ex.Message.TrimEnd('.')}", FieldLines);
-            return null;
-        }
+        if (await ReadFileAsync(sink, at + ".path", path, ct).ConfigureAwait(false) is not { } bytes) return null;
 
         var actual = format ?? FirmwareFile.Detect(bytes, path);
         if (actual != FirmwareFormat.Binary && baseAddress is not null)
@@ -174,24 +158,45 @@ public sealed partial record Project
         }
     }
 
-    private async Task<byte[]?> ReadAlgorithmAsync(ErrorSink sink, string file, CancellationToken ct)
+    // The catalog's algorithm is named by its full path; the project's by the path it writes.
+    private async Task<byte[]?> ReadAlgorithmAsync(ErrorSink sink, string path, CancellationToken ct)
     {
-        string shown = AlgorithmPath ?? Path.GetFileName(file);
-        if (!File.Exists(file))
+        if (await ReadFileAsync(sink, "algorithm", path, ct).ConfigureAwait(false) is not { } bytes) return null;
+        try
         {
-            sink.Add("algorithm", $"names '{ProjectYaml.Clip(shown)}', which does not exist", FieldLines);
+            FlmReader.Read(bytes, Path.GetFileName(path));
+            return bytes;
+        }
+        catch (ImprintException ex)
+        {
+            sink.Add("algorithm", $"names '{ProjectYaml.Clip(path)}', which is not a usable flash algorithm: {ex.Message.TrimEnd('.')}", FieldLines);
+            return null;
+        }
+    }
+
+    private async Task<byte[]?> ReadFileAsync(ErrorSink sink, string at, string path, CancellationToken ct)
+    {
+        if (EmbeddedFiles is not null)
+        {
+            if (EmbeddedFiles.TryGetValue(path, out var held)) return held;
+            sink.Add(at, $"names '{ProjectYaml.Clip(path)}', which the bundle does not hold", FieldLines);
+            return null;
+        }
+
+        string full = ResolvePath(path);
+        if (!File.Exists(full))
+        {
+            sink.Add(at, $"names '{ProjectYaml.Clip(path)}', which does not exist", FieldLines);
             return null;
         }
 
         try
         {
-            byte[] bytes = await File.ReadAllBytesAsync(file, ct).ConfigureAwait(false);
-            FlmReader.Read(bytes, Path.GetFileName(file));
-            return bytes;
+            return await File.ReadAllBytesAsync(full, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ImprintException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            sink.Add("algorithm", $"names '{ProjectYaml.Clip(shown)}', which is not a usable flash algorithm: {ex.Message.TrimEnd('.')}", FieldLines);
+            sink.Add(at, $"names '{ProjectYaml.Clip(path)}', which cannot be read: {ex.Message.TrimEnd('.')}", FieldLines);
             return null;
         }
     }

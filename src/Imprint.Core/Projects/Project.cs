@@ -66,6 +66,12 @@ public sealed partial record Project
     /// <summary>Gets the line each field path was read from, for locating later validation errors.</summary>
     internal IReadOnlyDictionary<string, int> FieldLines { get; init; } = new Dictionary<string, int>();
 
+    /// <summary>
+    /// Gets the input files held in memory, by the path the project writes (a project opened from
+    /// an object bundle); <see langword="null"/> when inputs are read from disk.
+    /// </summary>
+    internal IReadOnlyDictionary<string, byte[]>? EmbeddedFiles { get; init; }
+
     /// <summary>Returns the full path of an input path as the project file writes it.</summary>
     /// <param name="path">A path relative to the project file's folder, or absolute.</param>
     /// <returns>The full path.</returns>

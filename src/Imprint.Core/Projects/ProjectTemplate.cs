@@ -13,6 +13,12 @@ namespace Imprint.Projects;
 public static class ProjectTemplate
 {
     /// <summary>Returns the text of a starter <c>imprint.yaml</c>.</summary>
+    /// <remarks>
+    /// The serial number goes at the start of the last 4 KiB of the first flash region (the last
+    /// sector when sectors are larger, or when the flash is under 32 KiB), and the dynamic slot
+    /// 256 bytes after it; for the LM3S6965 that is 0x0003F000, where the sample firmware reads
+    /// its serial number.
+    /// </remarks>
     /// <param name="device">The device the project programs.</param>
     /// <param name="name">The project's name.</param>
     /// <param name="firmwarePath">The firmware input's path, relative to the project file.</param>
@@ -25,9 +31,12 @@ public static class ProjectTemplate
         ArgumentNullException.ThrowIfNull(firmwarePath);
         var flash = device.Memory.FirstOrDefault(r => r.Kind == MemoryKind.Flash && r.Sectors.Count > 0)
             ?? throw new ArgumentException($"Device {device.Name} has no flash region with sectors.", nameof(device));
+        // Keep the last 4 KiB (or the last sector, when larger) free of firmware for per-unit
+        // data, as the LM3S6965 sample's linker script does; a small part gives up one sector.
         var lastSector = flash.SectorAt(flash.End - 1);
-        ulong serialAddress = lastSector.Start;
-        ulong slotAddress = lastSector.Size >= 0x200 ? lastSector.Start + 0x100 : lastSector.Start + 0x10;
+        ulong reserve = flash.Size >= 32 * 1024 ? Math.Max(4096, lastSector.Size) : lastSector.Size;
+        ulong serialAddress = flash.SectorAt(flash.End - reserve).Start;
+        ulong slotAddress = flash.End - serialAddress >= 0x200 ? serialAddress + 0x100 : serialAddress + 0x10;
         string readLabel = ProjectValidator.DefaultReadLocation(device, "uid") is not null
             ? "uid"
             : device.IdRegisters.FirstOrDefault()?.Name ?? "";
@@ -41,7 +50,7 @@ public static class ProjectTemplate
         Line(y, $"name: {Quote(name)}");
         Line(y, $"description: {Quote($"{device.Name} starter project")}");
         Line(y, "type: sap                 # sap: stand-alone; job: cloud-connected (needs the cloud section below)");
-        Line(y, $"device: {device.Name}           # a name from `imprint device list`");
+        Line(y, $"device: {device.Name,-17} # a name from `imprint device list`");
         Line(y, "");
         Line(y, "connection:");
         Line(y, $"  interface: {ProjectNames.Of(device.DefaultInterface)}            # swd | jtag");
@@ -63,7 +72,7 @@ public static class ProjectTemplate
         Line(y, "serials:");
         Line(y, "  - name: sn");
         Line(y, "    pool: default");
-        Line(y, $"    address: {Numbers.Address(serialAddress)}       # the last flash sector, kept free of firmware");
+        Line(y, $"    address: {Numbers.Address(serialAddress)}     # near the end of flash, kept free of firmware");
         Line(y, "    width: 4");
         Line(y, "    encoding: binary-le     # binary-le | binary-be | ascii-dec | ascii-hex | bcd");
         Line(y, "    start: 1");
@@ -85,7 +94,7 @@ public static class ProjectTemplate
         Line(y, "  # - program-dynamic: mac  # requires data for 'mac' for every unit");
         if (readLabel.Length > 0)
         {
-            Line(y, $"  - read-data: {readLabel,-13} # logged with the unit: the device's ID, or {{ label, address, length }}");
+            Line(y, $"  - read-data: {readLabel,-12}# logged with the unit: the device's ID, or {{ label, address, length }}");
         }
         else
         {
