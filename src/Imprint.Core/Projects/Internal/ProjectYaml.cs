@@ -17,7 +17,7 @@ internal static class ProjectYaml
     /// <exception cref="ProjectException">The text is not well-formed YAML or uses a refused construct.</exception>
     public static YNode? Read(string text, string fileName)
     {
-        var parser = new Parser(new StringReader(text));
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
         try
         {
             parser.Consume<StreamStart>();
@@ -39,6 +39,28 @@ internal static class ProjectYaml
             // YamlDotNet places a tab-indentation error at the start of the enclosing mapping.
             if (ex.Message.Contains("tab", StringComparison.Ordinal) && FirstTabIndent(text) is { } tab) (line, column) = tab;
             throw new ProjectException(fileName, new ProjectError("", Sentence(ex.Message), line, column));
+        }
+        catch (InvalidOperationException ex) when (ex.Source == "YamlDotNet")
+        {
+            // YamlDotNet 16 fails this way on some malformed flow collections (for example an
+            // unclosed '{' followed by block content); report it as the syntax error it is.
+            throw new ProjectException(fileName, new ProjectError("", "malformed YAML after this point (an unclosed '{' or '['?)", parser.LastLine, parser.LastColumn));
+        }
+    }
+
+    /// <summary>Remembers where the last event that parsed cleanly started, to locate errors YamlDotNet reports without a position.</summary>
+    private sealed class TrackingParser(IParser inner) : IParser
+    {
+        public int LastLine { get; private set; } = 1;
+
+        public int LastColumn { get; private set; } = 1;
+
+        public ParsingEvent? Current => inner.Current;
+
+        public bool MoveNext()
+        {
+            if (inner.Current is { } current) (LastLine, LastColumn) = ((int)current.Start.Line, (int)current.Start.Column);
+            return inner.MoveNext();
         }
     }
 
