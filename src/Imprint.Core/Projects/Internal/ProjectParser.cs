@@ -171,9 +171,9 @@ internal static class ProjectParser
                 StepKind.Power => "on",
                 _ => null,
             };
-            if (kind == StepKind.Reset && shorthand.Value is "halt" or "run")
+            if (kind == StepKind.Reset && shorthand.Value.ToUpperInvariant() is "HALT" or "RUN")
             {
-                return new ProjectStep(new ScriptStep { Kind = kind, Halt = shorthand.Value == "halt" });
+                return new ProjectStep(new ScriptStep { Kind = kind, Halt = shorthand.Value.Equals("halt", StringComparison.OrdinalIgnoreCase) });
             }
 
             if (key is null)
