@@ -69,7 +69,7 @@ public static class ElfReader
     private static ElfHeader OpenHeader(ReadOnlySpan<byte> content, string source)
     {
         if (content.IsEmpty) throw new FirmwareFormatException(source, null, null, "the file is empty.");
-        if (!content.StartsWith(Magic)) throw new FirmwareFormatException(source, null, 0, "the file does not start with the ELF magic bytes 7F 45 4C 46.");
+        if (!content.StartsWith(Magic)) throw new FirmwareFormatException(source, null, null, "the file does not start with the ELF magic bytes 7F 45 4C 46.");
         if (content.Length < 16) throw new FirmwareFormatException(source, null, null, $"the file ends after {content.Length} bytes, inside the ELF identification.");
 
         byte elfClass = content[ClassOffset], data = content[DataOffset];

@@ -23,6 +23,7 @@ internal sealed class IntelHexParser(string source) : ITextRecordParser
     private bool _segmented;
     private ulong? _entryPoint;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Parse(ReadOnlySpan<byte> text)
     {
         if (!_started)
@@ -97,17 +98,9 @@ internal sealed class IntelHexParser(string source) : ITextRecordParser
                 ref byte d = ref MemoryMarshal.GetReference(destination);
                 ref byte p = ref Unsafe.Add(ref r, 8);
                 int sum = count + addressHigh + addressLow;
-                int invalid = 0;
-                for (int i = 0; i < count; i++)
-                {
-                    int v = HexDigits.Pair(ref table, ref Unsafe.Add(ref p, 2 * i));
-                    invalid |= v;
-                    sum += v;
-                    Unsafe.Add(ref d, i) = (byte)v;
-                }
-
+                bool valid = HexDigits.TryDecode(ref p, ref d, count, ref sum);
                 int checksum = HexDigits.Pair(ref table, ref Unsafe.Add(ref p, 2 * count));
-                if (((invalid | checksum) & HexDigits.Invalid) == 0 && ((sum + checksum) & 0xFF) == 0)
+                if (valid && (checksum & HexDigits.Invalid) == 0 && ((sum + checksum) & 0xFF) == 0)
                 {
                     _collector.Commit(count);
                     return end;

@@ -19,6 +19,7 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
     private int _dataRecords;
     private ulong? _entryPoint;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Parse(ReadOnlySpan<byte> text)
     {
         if (!_started)
@@ -60,11 +61,8 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
     public MemoryImage Complete()
     {
         if (!_sawRecord) throw new FirmwareFormatException(source, null, null, "the file is empty (no S-records).");
-        if (_terminationLine == 0)
-        {
-            throw new FirmwareFormatException(source, null, null, "the file ends without a termination record (S7, S8 or S9).");
-        }
 
+        // No termination record is accepted: srec_cat leaves it out when there is no start address.
         return _collector.ToImage(_entryPoint);
     }
 
@@ -102,16 +100,9 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
                     var destination = _collector.Reserve(address, dataLength);
                     ref byte d = ref MemoryMarshal.GetReference(destination);
                     ref byte p = ref Unsafe.Add(ref r, 2 + (2 * addressLength));
-                    for (int i = 0; i < dataLength; i++)
-                    {
-                        int v = HexDigits.Pair(ref table, ref Unsafe.Add(ref p, 2 * i));
-                        invalid |= v;
-                        sum += v;
-                        Unsafe.Add(ref d, i) = (byte)v;
-                    }
-
+                    bool valid = HexDigits.TryDecode(ref p, ref d, dataLength, ref sum);
                     int checksum = HexDigits.Pair(ref table, ref Unsafe.Add(ref p, 2 * dataLength));
-                    if (((invalid | checksum) & HexDigits.Invalid) == 0 && ((sum + checksum) & 0xFF) == 0xFF)
+                    if (valid && ((invalid | checksum) & HexDigits.Invalid) == 0 && ((sum + checksum) & 0xFF) == 0xFF)
                     {
                         _collector.Commit(dataLength);
                         _dataRecords++;
