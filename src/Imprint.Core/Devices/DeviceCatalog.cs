@@ -8,7 +8,7 @@ namespace Imprint.Devices;
 /// the devices a user imported into a folder (<see cref="DefaultUserDirectory"/> by default).
 /// A user's device replaces a built-in one of the same name.
 /// </summary>
-public sealed class DeviceCatalog
+public sealed partial class DeviceCatalog
 {
     private const string ResourcePrefix = "Imprint.Devices.Catalog.";
     private static readonly Lazy<DeviceCatalog> BuiltInCatalog = new(LoadBuiltIn);
