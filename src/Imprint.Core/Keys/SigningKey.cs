@@ -71,7 +71,7 @@ public sealed class SigningKey : IDisposable
 
             return new SigningKey(ecdsa);
         }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             ecdsa.Dispose();
             throw new KeyException($"{source}: the private key is malformed or not an ECDSA key.", ex);

@@ -105,8 +105,9 @@ public sealed class SigningPublicKey : IEquatable<SigningPublicKey>
 
             canonical = ecdsa.ExportSubjectPublicKeyInfo();
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException or ArgumentException)
         {
+            // A mangled curve OID surfaces as PlatformNotSupportedException ("curve not valid for this platform").
             throw new KeyException($"{source}: the public key is malformed or not an ECDSA key.", ex);
         }
 
