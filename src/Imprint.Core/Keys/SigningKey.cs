@@ -66,7 +66,7 @@ public sealed class SigningKey : IDisposable
             var curve = ecdsa.ExportParameters(false).Curve;
             if (curve.Oid?.Value != "1.2.840.10045.3.1.7")
             {
-                throw new KeyException($"{source} holds a key on curve {curve.Oid?.FriendlyName ?? curve.Oid?.Value ?? "(explicit)"}; Imprint signs with ECDSA P-256.");
+                throw new KeyException($"{source} holds a key on curve {SigningPublicKey.CurveName(curve)}; Imprint signs with ECDSA P-256.");
             }
 
             return new SigningKey(ecdsa);
