@@ -2,6 +2,8 @@
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase);
 benchmarks["station"] = Imprint.Bench.Station.StationBench.RunAsync;
 benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
+benchmarks["hex2bin"] = Imprint.Bench.Firmware.Hex2BinBenchmark.RunAsync;
+benchmarks["image"] = Imprint.Bench.ImageBenchmark.RunAsync;
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

@@ -8,4 +8,7 @@ root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(ProgramCommand.Create());
 root.Subcommands.Add(StationCommand.Create());
 root.Subcommands.Add(TargetCommand.Create());
+root.Subcommands.Add(ProjectCommand.Create());
+root.Subcommands.Add(BuildCommand.Create());
+root.Subcommands.Add(BundleCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -66,12 +66,12 @@ public sealed class SigningKey : IDisposable
             var curve = ecdsa.ExportParameters(false).Curve;
             if (curve.Oid?.Value != "1.2.840.10045.3.1.7")
             {
-                throw new KeyException($"{source} holds a key on curve {curve.Oid?.FriendlyName ?? curve.Oid?.Value ?? "(explicit)"}; Imprint signs with ECDSA P-256.");
+                throw new KeyException($"{source} holds a key on curve {SigningPublicKey.CurveName(curve)}; Imprint signs with ECDSA P-256.");
             }
 
             return new SigningKey(ecdsa);
         }
-        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             ecdsa.Dispose();
             throw new KeyException($"{source}: the private key is malformed or not an ECDSA key.", ex);

@@ -105,9 +105,10 @@ public sealed class SigningPublicKey : IEquatable<SigningPublicKey>
 
             canonical = ecdsa.ExportSubjectPublicKeyInfo();
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or PlatformNotSupportedException or ArgumentException)
         {
-            throw new KeyException($"{source}: the public key is malformed or not an ECDSA key.", ex);
+            // A mangled curve OID surfaces as PlatformNotSupportedException ("curve not valid for this platform").
+            throw new KeyException($"{source}: the public key is malformed or not an uncompressed ECDSA P-256 key.", ex);
         }
 
         // One key, one fingerprint: a compressed or otherwise re-encoded point would hash differently.
@@ -147,6 +148,14 @@ public sealed class SigningPublicKey : IEquatable<SigningPublicKey>
         return ecdsa.VerifyHash(hash, signature, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
     }
 
-    private static string CurveName(ECCurve curve) =>
-        curve.Oid?.FriendlyName ?? curve.Oid?.Value ?? "(explicit parameters)";
+    /// <summary>A curve's common name, the same on every platform.</summary>
+    internal static string CurveName(ECCurve curve) => curve.Oid?.Value switch
+    {
+        P256Oid => "P-256",
+        "1.3.132.0.34" => "P-384",
+        "1.3.132.0.35" => "P-521",
+        "1.3.132.0.10" => "secp256k1",
+        null => "(explicit parameters)",
+        var oid => oid,
+    };
 }

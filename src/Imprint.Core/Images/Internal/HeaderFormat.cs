@@ -192,7 +192,8 @@ internal static class HeaderFormat
 
         if (actual > header.FileLength)
         {
-            throw new ImageException($"{name} has {actual - header.FileLength} unexpected bytes after the end of the image ({header.FileLength} bytes).");
+            long extra = actual - header.FileLength;
+            throw new ImageException($"{name} has {extra} unexpected {(extra == 1 ? "byte" : "bytes")} after the end of the image ({header.FileLength} bytes).");
         }
     }
 

@@ -64,6 +64,16 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
         }
     }
 
+    // A GCM tag covers a whole chunk, so name every section the chunk holds part of.
+    private ImageException ChunkFailed(SectionLayout layout, long chunk, long start, int length)
+    {
+        int first = layout.IndexAt(start), last = layout.IndexAt(start + length - 1);
+        var names = layout.Sections.Skip(first).Take(last - first + 1).Where(s => s.Length > 0).Select(s => $"'{s.Name}'").ToList();
+        var list = names.Count <= 4 ? string.Join(", ", names) : $"{string.Join(", ", names.Take(4))} and {names.Count - 4} more";
+        var subject = names.Count == 1 ? $"section {list} does" : $"sections {list} do";
+        return new ImageException($"{name}: {subject} not decrypt (chunk {chunk} fails authentication); the file is damaged or was modified.");
+    }
+
     private SigningPublicKey? FindTrustedSigner(ImageHeader header)
     {
         if (trustedSigners is null) return null;
@@ -252,8 +262,7 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
                     var tag = buffer.AsSpan((int)(sectionsEnd + (i * HeaderFormat.TagLength)), HeaderFormat.TagLength);
                     if (!cipher.TryDecrypt(i, last: false, chunk, tag, chunk))
                     {
-                        var section = layout.Sections[layout.IndexAt(start - HeaderFormat.Length)];
-                        throw new ImageException($"{name}: section '{section.Name}' does not decrypt (chunk {i} fails authentication); the file is damaged or was modified.");
+                        throw ChunkFailed(layout, i, start - HeaderFormat.Length, length);
                     }
 
                     hasher.Append(chunk);

@@ -1,4 +1,5 @@
 using Imprint.Devices;
+using Imprint.Formats;
 
 namespace Imprint.Projects.Internal;
 
@@ -54,6 +55,16 @@ internal static class ProjectNames
         ("swd", DebugInterface.Swd),
         ("jtag", DebugInterface.Jtag),
     ];
+
+    public static readonly IReadOnlyList<(string Name, FirmwareFormat Value)> Formats =
+    [
+        ("hex", FirmwareFormat.IntelHex),
+        ("srec", FirmwareFormat.SRecord),
+        ("elf", FirmwareFormat.Elf),
+        ("bin", FirmwareFormat.Binary),
+    ];
+
+    public static string Of(FirmwareFormat value) => Find(Formats, value);
 
     public static string Of(SerialEncoding value) => Find(Encodings, value);
 
