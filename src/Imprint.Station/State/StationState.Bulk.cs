@@ -38,5 +38,10 @@ public sealed partial class StationState
         }
 
         await transaction.CommitAsync(cancellationToken);
+
+        // Fold the big WAL into the database now, not in the next unit's commit.
+        await using var checkpoint = connection.CreateCommand();
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -145,7 +145,8 @@ public sealed partial class StationState
         // Per connection: FULL syncs the WAL on every commit, so a committed unit is on disk
         // before the next one starts.
         using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA synchronous = FULL";
+        // The WAL is truncated back to 64 MiB after checkpoints instead of keeping its peak size.
+        command.CommandText = "PRAGMA synchronous = FULL; PRAGMA journal_size_limit = 67108864";
         command.ExecuteNonQuery();
         return connection;
     }
