@@ -102,13 +102,13 @@ internal static class QuickstartCommand
             {
                 var r = records[i];
                 var serial = r.Serials.FirstOrDefault()?.Value.ToString(CultureInfo.InvariantCulture) ?? "-";
-                var uid = r.Data.TryGetValue("uid", out var u) ? u : r.Data.TryGetValue("did0", out var d) ? $"DID0 {d} ({Seed(r.Target)})" : "-";
+                var uid = !r.Data.TryGetValue("uid", out var u) ? "-" : part.UniqueId is null ? $"{u} ({Seed(r.Target)})" : u;
                 var result = r.Result == UnitResult.Pass ? "pass" : "FAIL";
                 Console.WriteLine($"  {i + 1,3}  {serial,8}  {uid,-44}  {result,-6}  {r.DurationMs,6:0} ms  {r.Id}{(r.FailureMessage is null ? "" : "  " + r.FailureMessage)}");
             }
 
             Console.WriteLine();
-            if (part.UniqueId is null) Console.WriteLine($"  ({part.Name} has no factory unique ID; the log keeps its DID0 register and the virtual part's seed.)");
+            if (part.UniqueId is null) Console.WriteLine($"  ({part.Name} has no factory unique ID; "uid" reads its DID0 and DID1 registers, the same on every part; the virtual part's seed tells units apart.)");
             Console.WriteLine($"State:   {stationDir} (keys, images as delivered, station.db with counters, serial pools and the log)");
             Console.WriteLine($"Log:     ./imprint station log --dir {stationDir}   (--csv, --jsonl)");
             Console.WriteLine($"Counts:  ./imprint station counters --dir {stationDir}");
@@ -176,11 +176,7 @@ internal static class QuickstartCommand
         var flash = part.FlashRegions.First(r => r.Kind == MemoryKind.Flash);
         // The sample firmware prints the word at 0x0003F000 (its linker script keeps that 4 KiB free).
         var (serialSector, sectorSize) = flash.SectorAt(part.Name == "LM3S6965" ? 0x3_F000 : flash.End - 1);
-        var readId = part.UniqueId is not null
-            ? "  - read-data: uid\n"
-            : part.IdRegisters.Count > 0
-                ? $"  - read-data: {{ label: did0, address: 0x{part.IdRegisters[0].Address:X8}, length: {part.IdRegisters[0].Length} }}\n"
-                : "";
+        var readId = part.UniqueId is not null || part.IdRegisters.Count > 0 ? "  - read-data: uid\n" : "";
         var eraseSerial = $"  - erase: {{ mode: range, address: 0x{serialSector:X8}, length: 0x{sectorSize:X} }}";
         return $"""
             # Written by `imprint quickstart`: a stand-alone image for {part.Name} with a serial number

@@ -258,24 +258,39 @@ public sealed partial class UnitProgrammer
             address = a;
             length = (int)(step.Length ?? 4);
         }
-        else if (device.IdRegisters.FirstOrDefault(r => string.Equals(r.Name, step.Name ?? label, StringComparison.OrdinalIgnoreCase)) is { } register)
+        else if (DefaultReadLocation(device, step.Name ?? label) is { } location)
         {
-            address = register.Address;
-            length = register.Length;
-        }
-        else if (device.UniqueId is { } uid)
-        {
-            address = uid.Address;
-            length = uid.Length;
+            (address, length) = location;
         }
         else
         {
-            throw new StepFailure($"read {label}: device {device.Name} has no unique ID or register by that name, and the step gives no address.");
+            throw new StepFailure($"read {label}: device {device.Name} has no unique ID or ID register by that name, and the step gives no address.");
         }
 
         var bytes = new byte[length];
         await run.Target.ReadMemoryAsync(address, bytes, ct);
         run.Data[label] = Hex(bytes);
+    }
+
+    // As projects resolve it: an ID register by name; "uid" is the unique ID, or failing that
+    // the ID registers when they are contiguous (the LM3S6965's DID0 and DID1).
+    private static (ulong Address, int Length)? DefaultReadLocation(Device device, string label)
+    {
+        if (device.IdRegisters.FirstOrDefault(r => string.Equals(r.Name, label, StringComparison.OrdinalIgnoreCase)) is { } register)
+        {
+            return (register.Address, register.Length);
+        }
+
+        if (!string.Equals(label, "uid", StringComparison.OrdinalIgnoreCase)) return null;
+        if (device.UniqueId is { } uid) return (uid.Address, uid.Length);
+        var ordered = device.IdRegisters.OrderBy(r => r.Address).ToList();
+        if (ordered.Count == 0) return null;
+        for (int i = 1; i < ordered.Count; i++)
+        {
+            if (ordered[i].Address != ordered[i - 1].Address + (ulong)ordered[i - 1].Length) return null;
+        }
+
+        return (ordered[0].Address, (int)(ordered[^1].Address + (ulong)ordered[^1].Length - ordered[0].Address));
     }
 
     private async Task RunTestAsync(UnitRun run, ScriptStep step, CancellationToken ct)
