@@ -107,8 +107,16 @@ public sealed class ImageStore(StationDirectory directory, StationState state, K
     /// <param name="imageId">The image id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The image, or <see langword="null"/>.</returns>
-    public async Task<StoredImage?> FindAsync(string imageId, CancellationToken cancellationToken = default) =>
-        (await ListAsync(cancellationToken)).FirstOrDefault(i => i.ImageId == imageId);
+    public async Task<StoredImage?> FindAsync(string imageId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(imageId);
+        var row = (await state.ListImageRowsAsync(cancellationToken, imageId)).FirstOrDefault();
+        if (row.ImageId is null) return null;
+        var path = Path.Combine(directory.ImagesPath, row.FileName);
+        if (!File.Exists(path)) return null;
+        var header = ImageReader.ReadHeader(path);
+        return new StoredImage(row.ImageId, row.Name.Length > 0 ? row.Name : null, header.Type, header.KeyId, header.SignerFingerprint, row.FileCrc, row.Size, row.AddedAt, path);
+    }
 
     /// <summary>Finds held images whose file has the given CRC-32 (to tell whether a file is already here).</summary>
     /// <param name="crc">The file CRC-32.</param>

@@ -33,11 +33,14 @@ public sealed partial class StationState
         return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM images WHERE image_id = @imageId", new { imageId }, cancellationToken: cancellationToken)) > 0;
     }
 
-    internal async Task<IReadOnlyList<(string ImageId, string Name, string FileName, uint FileCrc, long Size, DateTimeOffset AddedAt)>> ListImageRowsAsync(CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<(string ImageId, string Name, string FileName, uint FileCrc, long Size, DateTimeOffset AddedAt)>> ListImageRowsAsync(CancellationToken cancellationToken, string? imageId = null)
     {
         await using var connection = Connect();
         var rows = await connection.QueryAsync<(string ImageId, string Name, string FileName, long FileCrc, long Size, string AddedAt)>(
-            new CommandDefinition("SELECT image_id, name, file_name, file_crc, size, added_at FROM images ORDER BY added_at, image_id", cancellationToken: cancellationToken));
+            new CommandDefinition(
+                "SELECT image_id, name, file_name, file_crc, size, added_at FROM images WHERE @imageId IS NULL OR image_id = @imageId ORDER BY added_at, image_id",
+                new { imageId },
+                cancellationToken: cancellationToken));
         return [.. rows.Select(r => (r.ImageId, r.Name, r.FileName, (uint)r.FileCrc, r.Size, ParseTime(r.AddedAt)))];
     }
 }
