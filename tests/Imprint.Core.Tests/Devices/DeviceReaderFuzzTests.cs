@@ -9,7 +9,7 @@ public sealed class DeviceReaderFuzzTests
     {
         var inputs = DeviceCatalog.BuiltIn.Devices.Select(d => DeviceWriter.Write(d)).ToList();
         int accepted = 0, refused = 0;
-        for (int i = 0; i < 4000; i++)
+        for (int i = 0; i < 1500; i++)
         {
             var mutator = new Mutator(i);
             string yaml = mutator.Text(inputs[i % inputs.Count], ":-[]{},&*!#|>'\"\n 0xK~?%@`\t\\");
@@ -20,7 +20,7 @@ public sealed class DeviceReaderFuzzTests
             }
             catch (DeviceException ex)
             {
-                ex.Message.ShouldStartWith("fuzz.yaml", customMessage: yaml);
+                ex.Message.ShouldStartWith("fuzz.yaml");
                 refused++;
             }
             catch (Exception ex)

@@ -160,6 +160,22 @@ public sealed class DeviceReaderTests
         Fails("name: X\nmemory: [\n  - a: b\n").Message.ShouldStartWith("chip.yaml line ");
 
     [Fact]
+    public void Read_InputThatBreaksYamlDotNetsScanner_IsStillADeviceError()
+    {
+        // Found by the fuzz test: YamlDotNet throws InvalidOperationException here.
+        const string Yaml = """
+            name: NRF52832
+            {voltage: { min: 1.7, max: 3.6 }
+            memory:
+              - name: flash
+                kind: flash
+                requires-erase: true
+            """;
+
+        Fails(Yaml).Message.ShouldBe("chip.yaml: malformed YAML after line 1.");
+    }
+
+    [Fact]
     public void Read_NotAMapping_SaysWhatAFileHolds() =>
         Fails("- a\n- b\n").Message.ShouldBe("chip.yaml must hold a mapping of device fields (name: …, memory: …).");
 

@@ -37,7 +37,7 @@ internal static class YamlDocumentReader
         {
             // YamlDotNet's scanner fails this way on some malformed input (found by fuzzing,
             // for example an unclosed flow mapping before a block key): still the user's file.
-            throw new DeviceException($"{fileName} line {parser.Current?.Start.Line ?? 0}: malformed YAML.", ex);
+            throw new DeviceException($"{fileName}: malformed YAML after line {parser.Current?.End.Line ?? 1}.", ex);
         }
     }
 

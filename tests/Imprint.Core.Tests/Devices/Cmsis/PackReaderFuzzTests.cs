@@ -12,7 +12,7 @@ public sealed class PackReaderFuzzTests
     {
         var files = new Dictionary<string, ReadOnlyMemory<byte>> { ["Flash/Test.FLM"] = (await TestFlashAlgorithm.GetAsync()).Bytes };
         int accepted = 0, refused = 0;
-        for (int i = 0; i < 3000; i++)
+        for (int i = 0; i < 1500; i++)
         {
             string pdsc = new Mutator(i).Text(TestPack.Pdsc, "<>/=\"'&;!?x0123456789ABCDEF-");
             try
@@ -22,7 +22,7 @@ public sealed class PackReaderFuzzTests
             }
             catch (DeviceException ex)
             {
-                ex.Message.ShouldStartWith("fuzz.pdsc", customMessage: pdsc);
+                ex.Message.ShouldStartWith("fuzz.pdsc");
                 refused++;
             }
             catch (Exception ex)
