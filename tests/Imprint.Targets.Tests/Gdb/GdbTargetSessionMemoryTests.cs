@@ -27,6 +27,44 @@ public sealed class GdbTargetSessionMemoryTests
     }
 
     [Fact]
+    public async Task Read_Pipelined_SendsSeveralRequestsBeforeTheReplies()
+    {
+        await using var server = FakeGdbServer.Start();
+        server.Handshake("PacketSize=40");
+        var first = server.Expect("m20000000,1c").Wait(TimeSpan.FromMilliseconds(100)).Reply(new string('1', 56));
+        server.Expect("m2000001c,1c").Reply(new string('2', 56));
+        server.Expect("m20000038,1c").Reply(new string('3', 56));
+        await using var session = await ConnectAsync(server);
+        var buffer = new byte[84];
+        await session.ReadMemoryAsync(0x20000000, buffer);
+
+        // All three requests were on the wire before the first reply went out.
+        first.LogAfterReply.ShouldNotBeNull().ShouldContain("$m20000038,1c#");
+        buffer[83].ShouldBe((byte)0x33);
+    }
+
+    [Fact]
+    public async Task Read_PipelinedWithAResend_ReadsTheBatchAgainInOrder()
+    {
+        await using var server = FakeGdbServer.Start();
+        server.Handshake("PacketSize=40");
+        server.Expect("m20000000,1c").Reply(new string('1', 56));
+        server.ExpectAndReject("m2000001c,1c");
+        server.Expect("m20000038,4").Reply("33333333");
+        server.Expect("m2000001c,1c").Reply(new string('2', 56)); // the resend, after the request that followed it
+        // After the resend the replies could be out of order: read again, one at a time.
+        server.Expect("m20000000,1c").Reply(new string('1', 56));
+        server.Expect("m2000001c,1c").Reply(new string('2', 56));
+        server.Expect("m20000038,4").Reply("33333333");
+        await using var session = await ConnectAsync(server);
+        var buffer = new byte[60];
+        await session.ReadMemoryAsync(0x20000000, buffer);
+        await server.AssertCompletedAsync();
+        buffer[28].ShouldBe((byte)0x22);
+        buffer[59].ShouldBe((byte)0x33);
+    }
+
+    [Fact]
     public async Task Read_ShortReply_ContinuesWhereItStopped()
     {
         await using var server = FakeGdbServer.Start();
@@ -98,6 +136,7 @@ public sealed class GdbTargetSessionMemoryTests
         server.Expect("X20000000,0:").Reply("OK");
         server.ExpectPrefix("X20000000,31:").Reply("OK");
         server.ExpectPrefix("X20000031,31:").Reply("E0E"); // OpenOCD: the failure of the write before
+        server.ExpectPrefix("X20000062,2:").Reply("OK"); // already in flight: its reply is read and dropped
         await using var session = await ConnectAsync(server);
         var ex = await Should.ThrowAsync<TargetException>(session.WriteMemoryAsync(0x20000000, data));
         ex.Message.ShouldBe($"The debug server at 127.0.0.1:{server.Port} answered E0E to a memory write; the write at 0x20000000 or the one at 0x20000031 failed.");

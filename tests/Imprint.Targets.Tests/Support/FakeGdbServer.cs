@@ -55,6 +55,9 @@ internal sealed class FakeGdbServer : IAsyncDisposable
 
     public FakeStep ExpectPrefix(string prefix) => Add(new FakeStep(p => p.StartsWith(prefix, StringComparison.Ordinal), prefix + "…"));
 
+    /// <summary>Expects a packet and rejects it with '-' (a checksum error on the line); the client resends it later.</summary>
+    public FakeStep ExpectAndReject(string payload) => Add(new FakeStep(p => p == payload, payload) { Rejects = true });
+
     public FakeStep ExpectInterrupt() => Add(new FakeStep(p => p == "^C", "^C"));
 
     /// <summary>
@@ -247,6 +250,12 @@ internal sealed class FakeGdbServer : IAsyncDisposable
                     continue;
                 }
 
+                if (step.Rejects)
+                {
+                    await stream.WriteAsync("-"u8.ToArray(), _stop.Token);
+                    continue;
+                }
+
                 if (ack && packet != "^C") await stream.WriteAsync("+"u8.ToArray(), _stop.Token);
                 foreach (var action in step.Actions)
                 {
@@ -265,6 +274,15 @@ internal sealed class FakeGdbServer : IAsyncDisposable
                             break;
                         case FakeAction.Delay d:
                             await Task.Delay(d.Time, _stop.Token);
+
+                            // Take in what the client sent meanwhile, so the log shows it.
+                            while (stream.DataAvailable)
+                            {
+                                int more = await stream.ReadAsync(chunk, _stop.Token);
+                                lock (_log) _log.Append(Encoding.Latin1.GetString(chunk, 0, more));
+                                buffer.AddRange(chunk.AsSpan(0, more));
+                            }
+
                             break;
                         case FakeAction.NoAck:
                             ack = false;
@@ -273,6 +291,8 @@ internal sealed class FakeGdbServer : IAsyncDisposable
                             return;
                     }
                 }
+
+                lock (_log) step.LogAfterReply = _log.ToString();
             }
         }
     }
@@ -304,6 +324,11 @@ internal sealed class FakeStep(Func<string, bool> matches, string description)
     public List<FakeAction> Actions { get; } = [];
 
     public int NaksLeft { get; set; }
+
+    public bool Rejects { get; init; }
+
+    /// <summary>Gets what the client had sent when this step's reply went out.</summary>
+    public string? LogAfterReply { get; set; }
 
     public bool Matches(string packet) => matches(packet);
 
