@@ -8,7 +8,7 @@ namespace Imprint.Devices;
 /// the devices a user imported into a folder (<see cref="DefaultUserDirectory"/> by default).
 /// A user's device replaces a built-in one of the same name.
 /// </summary>
-public sealed class DeviceCatalog
+public sealed partial class DeviceCatalog
 {
     private const string ResourcePrefix = "Imprint.Devices.Catalog.";
     private static readonly Lazy<DeviceCatalog> BuiltInCatalog = new(LoadBuiltIn);
@@ -118,7 +118,7 @@ public sealed class DeviceCatalog
             throw new DeviceException($"device '{device.Name}' has no flash algorithm{(algorithm is null ? "" : $" named '{algorithm}'")}.");
         }
 
-        if (!_folders.TryGetValue(device.Name, out var folder) || !ReferenceEquals(_byName[device.Name], device))
+        if (!_folders.TryGetValue(device.Name, out var folder))
         {
             throw new DeviceException($"device '{device.Name}' was not loaded from a device folder, so its algorithm file '{name}' cannot be found.");
         }

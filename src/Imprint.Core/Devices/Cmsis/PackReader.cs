@@ -20,7 +20,15 @@ public static class PackReader
     /// <param name="ct">Cancels the read.</param>
     /// <returns>The devices it describes.</returns>
     /// <exception cref="DeviceException">The file is missing, is not a pack description or archive, or is malformed.</exception>
-    public static async Task<CmsisPack> ReadAsync(string path, CancellationToken ct)
+    public static Task<CmsisPack> ReadAsync(string path, CancellationToken ct) => ReadAsync(path, null, ct);
+
+    /// <summary>Reads one device (or all) of a <c>.pdsc</c> file or a <c>.pack</c> archive.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="device">A device or variant name (case-insensitive), or <see langword="null"/> for every device. Only the algorithms this device names are read, and only its problems are reported.</param>
+    /// <param name="ct">Cancels the read.</param>
+    /// <returns>The selected devices.</returns>
+    /// <exception cref="DeviceException">The file is missing or malformed, or has no such device.</exception>
+    public static async Task<CmsisPack> ReadAsync(string path, string? device, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(path);
         string fileName = Path.GetFileName(path);
@@ -30,8 +38,8 @@ public static class PackReader
         int got = await stream.ReadAtLeastAsync(magic, magic.Length, throwOnEndOfStream: false, ct).ConfigureAwait(false);
         stream.Position = 0;
         return got == 4 && magic is [(byte)'P', (byte)'K', 3, 4]
-            ? await ReadArchiveAsync(stream, fileName, ct).ConfigureAwait(false)
-            : await ReadDescriptionFileAsync(stream, path, ct).ConfigureAwait(false);
+            ? await ReadArchiveAsync(stream, fileName, device, ct).ConfigureAwait(false)
+            : await ReadDescriptionFileAsync(stream, path, device, ct).ConfigureAwait(false);
     }
 
     /// <summary>Reads a pack description from its text, with the algorithm files at hand.</summary>
@@ -55,7 +63,7 @@ public static class PackReader
         return PackDeviceBuilder.Build(description, fileName, files);
     }
 
-    private static async Task<CmsisPack> ReadDescriptionFileAsync(FileStream stream, string path, CancellationToken ct)
+    private static async Task<CmsisPack> ReadDescriptionFileAsync(FileStream stream, string path, string? device, CancellationToken ct)
     {
         string fileName = Path.GetFileName(path);
         if (stream.Length > MaxPdscBytes) throw new DeviceException($"{fileName} is larger than {MaxPdscBytes >> 20} MiB, too large for a pack description.");
@@ -65,7 +73,7 @@ public static class PackReader
             xml = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
         }
 
-        var description = PdscParser.Parse(xml, fileName);
+        var description = Select(PdscParser.Parse(xml, fileName), device, fileName);
         string root = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var files = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.OrdinalIgnoreCase);
         foreach (var algorithm in description.Devices.SelectMany(d => d.Algorithms).Select(a => a.Path).Distinct(StringComparer.OrdinalIgnoreCase))
@@ -81,7 +89,7 @@ public static class PackReader
         return PackDeviceBuilder.Build(description, fileName, files);
     }
 
-    private static async Task<CmsisPack> ReadArchiveAsync(FileStream stream, string fileName, CancellationToken ct)
+    private static async Task<CmsisPack> ReadArchiveAsync(FileStream stream, string fileName, string? device, CancellationToken ct)
     {
         ZipArchive zip;
         try
@@ -115,7 +123,7 @@ public static class PackReader
                 var (pdscPath, pdscEntry) = descriptions[0];
                 string label = $"{fileName}/{pdscPath}";
                 string xml = Encoding.UTF8.GetString(await ReadEntryAsync(pdscEntry, MaxPdscBytes, label, ct).ConfigureAwait(false));
-                var description = PdscParser.Parse(xml, label);
+                var description = Select(PdscParser.Parse(xml, label), device, fileName);
                 string folder = pdscPath.Contains('/', StringComparison.Ordinal) ? pdscPath[..pdscPath.LastIndexOf('/')] + "/" : "";
                 var files = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.OrdinalIgnoreCase);
                 foreach (var algorithm in description.Devices.SelectMany(d => d.Algorithms).Select(a => a.Path).Distinct(StringComparer.OrdinalIgnoreCase))
@@ -134,6 +142,15 @@ public static class PackReader
                 throw new DeviceException($"{fileName} is a damaged pack archive: {ex.Message}", ex);
             }
         }
+    }
+
+    private static PdscDescription Select(PdscDescription description, string? device, string fileName)
+    {
+        if (device is null) return description;
+        var match = description.Devices.FirstOrDefault(d => string.Equals(d.Name, device, StringComparison.OrdinalIgnoreCase))
+            ?? description.Devices.FirstOrDefault(d => d.Variants.Contains(device, StringComparer.OrdinalIgnoreCase))
+            ?? throw new DeviceException($"{fileName} has no device or variant named '{device}'.");
+        return description with { Devices = [match] };
     }
 
     private static async Task<byte[]> ReadEntryAsync(ZipArchiveEntry entry, int limit, string label, CancellationToken ct)

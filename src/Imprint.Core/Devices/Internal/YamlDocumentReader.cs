@@ -33,6 +33,12 @@ internal static class YamlDocumentReader
         {
             throw new DeviceException($"{fileName} line {ex.Start.Line}: {Sentence(ex.Message)}", ex);
         }
+        catch (Exception ex) when (ex is InvalidOperationException or ArgumentException or IndexOutOfRangeException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (found by fuzzing,
+            // for example an unclosed flow mapping before a block key): still the user's file.
+            throw new DeviceException($"{fileName}: malformed YAML after line {parser.Current?.End.Line ?? 1}.", ex);
+        }
     }
 
     private static YamlNode ReadNode(IParser parser, string fileName, int depth)

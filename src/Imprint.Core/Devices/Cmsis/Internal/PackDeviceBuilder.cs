@@ -34,11 +34,11 @@ internal sealed class PackDeviceBuilder
             foreach (var variant in pdscDevice.Variants) variants.TryAdd(variant, device.Name);
         }
 
-        foreach (var (path, users) in builder._missing)
+        var missing = builder._missing.Select(m =>
         {
-            string example = users.Count == 1 ? $"device {users[0]}" : $"{users.Count} devices, for example {users[0]}";
-            builder._warnings.Insert(0, $"algorithm file {path} (named by {example}) was not found; the regions it programs were imported from the pdsc alone, without a sector layout.");
-        }
+            string example = m.Value.Count == 1 ? $"device {m.Value[0]}" : $"{m.Value.Count} devices, for example {m.Value[0]}";
+            return $"algorithm file {m.Key} (named by {example}) was not found; the regions it programs were imported from the pdsc alone, without a sector layout.";
+        });
 
         return new CmsisPack
         {
@@ -49,7 +49,7 @@ internal sealed class PackDeviceBuilder
             Variants = variants,
             Algorithms = [.. builder._algorithms.Values.OfType<PackAlgorithm>().Where(a => devices.Any(d => Uses(d, a.FileName))).OrderBy(a => a.FileName, StringComparer.Ordinal)],
             MissingAlgorithms = [.. builder._missing.Keys],
-            Warnings = builder._warnings,
+            Warnings = [.. missing, .. builder._warnings],
         };
     }
 
@@ -64,6 +64,9 @@ internal sealed class PackDeviceBuilder
             name = Sanitize(name);
             _warnings.Add($"device '{d.Name}' is imported as {name}: device names are letters, digits, '_', '.', '+' and '-'.");
         }
+
+        // Look every named algorithm up, used or not, so each missing file is reported.
+        foreach (var algorithm in d.Algorithms) Load(algorithm.Path, name);
 
         var regions = new List<MemoryRegion>();
         foreach (var memory in d.Memories.OrderBy(m => m.Start))

@@ -42,7 +42,8 @@ internal static class PdscParser
         }
         catch (XmlException ex)
         {
-            throw new DeviceException($"{fileName} line {ex.LineNumber}: malformed XML: {Sentence(ex.Message)}", ex);
+            string where = ex.LineNumber > 0 ? $"{fileName} line {ex.LineNumber}" : fileName;
+            throw new DeviceException($"{where}: malformed XML: {Sentence(ex.Message)}", ex);
         }
 
         var root = document.Root!;
