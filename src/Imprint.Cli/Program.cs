@@ -5,4 +5,5 @@ var root = new RootCommand("Imprint: production programming for microcontrollers
 root.Subcommands.Add(FwCommand.Create());
 root.Subcommands.Add(DeviceCommand.Create());
 root.Subcommands.Add(QuickstartCommand.Create());
+root.Subcommands.Add(TargetCommand.Create());
 return await root.Parse(args).InvokeAsync();
