@@ -4,6 +4,7 @@ benchmarks["station"] = Imprint.Bench.Station.StationBench.RunAsync;
 benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
 benchmarks["hex2bin"] = Imprint.Bench.Firmware.Hex2BinBenchmark.RunAsync;
 benchmarks["image"] = Imprint.Bench.ImageBenchmark.RunAsync;
+benchmarks["qemu-program"] = Imprint.Bench.QemuProgramBenchmark.RunAsync;
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

@@ -8,10 +8,20 @@ namespace Imprint.Testing;
 public static class SharedTestData
 {
     /// <summary>Gets the STM32F4xx Device Family Pack description (149 devices).</summary>
-    public static string Stm32F4Pdsc => Find(Path.Combine("cmsis", "STM32F4xx_DFP", "Keil.STM32F4xx_DFP.pdsc"));
+    public static string Stm32F4Pdsc => Find(Stm32F4PdscRelative);
+
+    /// <summary>Gets a value indicating whether the STM32F4xx pack description is reachable on this machine.</summary>
+    public static bool HasStm32F4Pdsc => TryFind(Stm32F4PdscRelative) is not null;
+
+    private static string Stm32F4PdscRelative => Path.Combine("cmsis", "STM32F4xx_DFP", "Keil.STM32F4xx_DFP.pdsc");
 
     /// <summary>Returns the path of a file under <c>shared/</c>, looking in <c>$IMPRINT_SHARED_DIR</c> and then above the repository.</summary>
-    public static string Find(string relative)
+    public static string Find(string relative) =>
+        TryFind(relative) ?? throw new InvalidOperationException(
+            $"shared test data {relative} was not found in $IMPRINT_SHARED_DIR, a shared/ folder above {RepositoryRoot.Path} or /work/shared.");
+
+    /// <summary>Returns the path of a file under <c>shared/</c>, or <see langword="null"/> when this machine does not have it.</summary>
+    public static string? TryFind(string relative)
     {
         if (Environment.GetEnvironmentVariable("IMPRINT_SHARED_DIR") is { Length: > 0 } dir && File.Exists(Path.Combine(dir, relative)))
         {
@@ -24,6 +34,8 @@ public static class SharedTestData
             if (File.Exists(candidate)) return candidate;
         }
 
-        throw new InvalidOperationException($"shared test data {relative} was not found in $IMPRINT_SHARED_DIR or a shared/ folder above {RepositoryRoot.Path}.");
+        // CI clones the repository elsewhere; the workplace keeps the shared folder here.
+        string fixedPlace = Path.Combine("/work/shared", relative);
+        return File.Exists(fixedPlace) ? fixedPlace : null;
     }
 }

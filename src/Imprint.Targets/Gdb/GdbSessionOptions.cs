@@ -45,6 +45,13 @@ public sealed record GdbSessionOptions
     /// <value>The default is 16384.</value>
     public int MaxPacketSize { get; init; } = 16384;
 
+    /// <summary>
+    /// Gets how many memory read or write requests may be in flight at once during bulk
+    /// transfers (1 waits for each reply before sending the next request).
+    /// </summary>
+    /// <value>The default is 4.</value>
+    public int PipelineDepth { get; init; } = 4;
+
     /// <summary>Gets the packet size assumed when the server announces none (GDB's own default).</summary>
     /// <value>The default is 400.</value>
     public int FallbackPacketSize { get; init; } = 400;

@@ -23,70 +23,55 @@ public sealed partial class GdbTargetSession
         _erased.Remove(address, address + (ulong)data.Length);
     }
 
-    private async Task ReadCoreAsync(GdbClient client, ulong address, Memory<byte> destination, Action<int>? advanced, CancellationToken cancellationToken)
-    {
-        int done = 0;
-        while (done < destination.Length)
-        {
-            int length = Math.Min(ReadChunk, destination.Length - done);
-            ulong at = address + (ulong)done;
-            byte[] data = await client.ReadMemoryAsync(at, length, cancellationToken).ConfigureAwait(false);
-            data.CopyTo(destination[done..]);
-            done += data.Length;
-            advanced?.Invoke(data.Length);
-        }
-    }
+    private Task ReadCoreAsync(GdbClient client, ulong address, Memory<byte> destination, Action<int>? advanced, CancellationToken cancellationToken) =>
+        client.ReadMemoryPipelinedAsync(address, destination, ReadChunk, Math.Max(1, _options.PipelineDepth), advanced, cancellationToken);
 
-    // Writes with X (escaped binary) when the server accepts it, else M (hex). A server that
-    // answers X with an empty reply does not support it (QEMU); OpenOCD may report an X
-    // failure only in its reply to the next packet, so a final empty X collects it.
+    // Writes with X (escaped binary) when the server accepts it, else M (hex), split to the
+    // packet size and pipelined. A server that answers X with an empty reply does not support
+    // it (QEMU); OpenOCD may report an X failure only in its reply to the next packet, so a
+    // final empty X collects it.
     private async Task WriteCoreAsync(GdbClient client, ulong address, ReadOnlyMemory<byte> data, Action<int>? advanced, CancellationToken cancellationToken)
     {
-        if (_binaryWrites is null && !data.IsEmpty)
+        if (data.IsEmpty) return;
+        if (_binaryWrites is null)
         {
             // Probe as GDB does, with an empty write: an empty reply means no X.
             string probe = await client.WriteMemoryBinaryAsync(address, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
             _binaryWrites = probe.Length > 0;
         }
 
-        int done = 0;
-        ulong? previous = null;
-        while (done < data.Length)
+        bool binary = _binaryWrites == true;
+        var chunks = new List<GdbClient.WriteChunk>();
+        for (int done = 0; done < data.Length;)
         {
             ulong at = address + (ulong)done;
             var rest = data[done..];
-            if (_binaryWrites != false)
-            {
-                int header = GdbClient.BinaryWriteHeaderLength(at, rest.Length);
-                int count = FitEscaped(rest.Span, MaxBody - header);
-                string reply = await client.WriteMemoryBinaryAsync(at, rest[..count], cancellationToken).ConfigureAwait(false);
-                if (reply != "OK") throw BinaryWriteFailed(client, reply, at, count, previous);
-                previous = at;
-                done += count;
-                advanced?.Invoke(count);
-                continue;
-            }
-
-            int hexHeader = GdbClient.HexWriteHeaderLength(at, rest.Length);
-            int n = Math.Min(rest.Length, (MaxBody - hexHeader) / 2);
-            try
-            {
-                await client.WriteMemoryHexAsync(at, rest[..n], cancellationToken).ConfigureAwait(false);
-            }
-            catch (TargetException ex) when (!ex.IsTransient && IsFlash(at) && _memoryMap is null)
-            {
-                throw new TargetException($"{ex.Message.TrimEnd('.')}; the server offers no flash memory map, so flash at 0x{at:X8} can only be written with memory writes.", address: at, innerException: ex);
-            }
-
-            done += n;
-            advanced?.Invoke(n);
+            int header = GdbClient.BinaryWriteHeaderLength(at, rest.Length);
+            int count = binary ? FitEscaped(rest.Span, MaxBody - header) : Math.Max(1, Math.Min(rest.Length, (MaxBody - header) / 2));
+            chunks.Add(new GdbClient.WriteChunk(at, rest[..count], binary));
+            done += count;
         }
 
-        if (previous is ulong last && _binaryWrites == true)
+        var (index, reply) = await client.WriteMemoryPipelinedAsync(chunks, Math.Max(1, _options.PipelineDepth), advanced, cancellationToken).ConfigureAwait(false);
+        if (index >= 0)
+        {
+            var failed = chunks[index];
+            if (binary) throw BinaryWriteFailed(client, reply!, failed.Address, failed.Data.Length, index > 0 ? chunks[index - 1].Address : null);
+            string operation = $"writing {failed.Data.Length} bytes at 0x{failed.Address:X8}";
+            var error = GdbClient.IsError(reply!) ? client.ErrorReply(reply!, operation, failed.Address) : client.Unexpected(reply!, operation, failed.Address);
+            if (GdbClient.IsError(reply!) && IsFlash(failed.Address) && _memoryMap is null)
+            {
+                throw new TargetException($"{error.Message.TrimEnd('.')}; the server offers no flash memory map, so flash at 0x{failed.Address:X8} can only be written with memory writes.", address: failed.Address, innerException: error);
+            }
+
+            throw error;
+        }
+
+        if (binary)
         {
             ulong end = address + (ulong)data.Length;
-            string reply = await client.WriteMemoryBinaryAsync(end, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
-            if (reply.Length > 0 && reply != "OK") throw BinaryWriteFailed(client, reply, end, 0, last);
+            string last = await client.WriteMemoryBinaryAsync(end, ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+            if (last.Length > 0 && last != "OK") throw BinaryWriteFailed(client, last, end, 0, chunks[^1].Address);
         }
     }
 
@@ -98,15 +83,20 @@ public sealed partial class GdbTargetSession
             : client.ErrorReply(reply, $"writing {count} bytes at 0x{at:X8}", at);
     }
 
-    // The number of leading bytes of data whose escaped form fits in budget bytes.
+    // The number of leading bytes of data whose escaped form fits in budget bytes (at least one).
     private static int FitEscaped(ReadOnlySpan<byte> data, int budget)
     {
         int used = 0, i = 0;
-        for (; i < data.Length; i++)
+        while (i < data.Length)
         {
-            int cost = RspPacket.NeedsEscape(data[i]) ? 2 : 1;
-            if (used + cost > budget) break;
-            used += cost;
+            int next = data[i..].IndexOfAny(RspPacket.Special);
+            int plain = next < 0 ? data.Length - i : next;
+            if (used + plain >= budget) return Math.Max(i + (budget - used), 1);
+            used += plain;
+            i += plain;
+            if (i == data.Length || used + 2 > budget) break;
+            used += 2;
+            i++;
         }
 
         return Math.Max(i, 1);

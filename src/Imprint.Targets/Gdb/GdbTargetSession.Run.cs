@@ -65,6 +65,7 @@ public sealed partial class GdbTargetSession
         }
 
         StopReply? stop;
+        ulong? haltedAt = null;
         string operation = $"running to the breakpoint at 0x{at:X8}";
         var console = new StringBuilder();
         try
@@ -75,26 +76,37 @@ public sealed partial class GdbTargetSession
             if (stop is null)
             {
                 await client.InterruptAsync(cancellationToken).ConfigureAwait(false);
-                var halted = await client.WaitForStopAsync(_options.RequestTimeout, console, operation, at, cancellationToken).ConfigureAwait(false);
-                if (halted is null)
+                stop = await client.WaitForStopAsync(_options.RequestTimeout, console, operation, at, cancellationToken).ConfigureAwait(false);
+                if (stop is null)
                 {
                     client.Invalidate();
                     throw new TargetException($"The target did not reach the breakpoint at 0x{at:X8} within {GdbClient.Seconds(timeout)} s and did not halt when interrupted.", isTransient: true, address: at);
                 }
 
                 _running = false;
-                ulong where = await ReadRegisterCoreAsync(client, pc, cancellationToken).ConfigureAwait(false);
-                throw new TargetException($"The target did not reach the breakpoint at 0x{at:X8} within {GdbClient.Seconds(timeout)} s; it was halted at 0x{where:X8}.", address: at);
+                haltedAt = await ReadRegisterCoreAsync(client, pc, cancellationToken).ConfigureAwait(false);
             }
 
             _running = false;
         }
-        finally
+        catch when (!_running && !client.IsBroken)
         {
-            if (!_running && !client.IsBroken)
+            // Leave no breakpoint behind; the original failure is what the caller needs to see.
+            try
             {
-                await client.RemoveBreakpointAsync(type, at, kind, cancellationToken).ConfigureAwait(false);
+                await client.RemoveBreakpointAsync(type, at, kind, CancellationToken.None).ConfigureAwait(false);
             }
+            catch (TargetException)
+            {
+            }
+
+            throw;
+        }
+
+        await client.RemoveBreakpointAsync(type, at, kind, cancellationToken).ConfigureAwait(false);
+        if (haltedAt is ulong where)
+        {
+            throw new TargetException($"The target did not reach the breakpoint at 0x{at:X8} within {GdbClient.Seconds(timeout)} s; it was halted at 0x{where:X8}.", address: at);
         }
 
         if (stop.Kind != StopKind.Signal)

@@ -17,6 +17,11 @@ namespace Imprint.Targets.Gdb;
 /// bad checksum is an error.
 /// </para>
 /// <para>
+/// Several packets may be written before their replies are read (pipelining): in ack mode
+/// the unacknowledged frames are kept in order, and a <c>-</c> resends the oldest, so after a
+/// rejection the peer may process the resent packet after the ones that followed it.
+/// </para>
+/// <para>
 /// A server may have one <see cref="ReadPacketAsync"/> pending (for example waiting for
 /// the interrupt byte 0x03 while its target runs) while it writes a packet (the stop
 /// reply): reads and writes are independent, and writes are serialized. At most one read
@@ -40,7 +45,9 @@ public sealed class RspConnection : IAsyncDisposable
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
     private int _end;
-    private byte[]? _unacknowledged;
+    // Frames sent and not yet acknowledged, oldest first: a peer acknowledges frames in the
+    // order it parses them, so '+' settles the oldest and '-' asks for the oldest again.
+    private readonly Queue<byte[]> _unacknowledged = new();
     private int _naks;
     private int _disposed;
 
@@ -135,7 +142,7 @@ public sealed class RspConnection : IAsyncDisposable
                 {
                     case (byte)'+':
                         _start++;
-                        _unacknowledged = null;
+                        _unacknowledged.TryDequeue(out _);
                         _naks = 0;
                         continue;
                     case (byte)'-':
@@ -229,14 +236,15 @@ public sealed class RspConnection : IAsyncDisposable
 
     private async ValueTask ResendAsync(CancellationToken cancellationToken)
     {
-        if (!AckMode || _unacknowledged is null) return;
+        if (!AckMode || !_unacknowledged.TryDequeue(out byte[]? frame)) return;
         if (++_naks > MaxRetransmits)
         {
             throw new InvalidDataException($"The peer rejected the same packet {_naks} times in a row.");
         }
 
         RetransmitCount++;
-        await WriteRawAsync(_unacknowledged, cancellationToken).ConfigureAwait(false);
+        _unacknowledged.Enqueue(frame);
+        await WriteRawAsync(frame, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask FillAsync(CancellationToken cancellationToken)
@@ -262,8 +270,9 @@ public sealed class RspConnection : IAsyncDisposable
     {
         if (AckMode)
         {
-            _unacknowledged = frame;
-            _naks = 0;
+            // A peer that never acknowledges must not make this grow without bound.
+            if (_unacknowledged.Count >= 256) _unacknowledged.Dequeue();
+            _unacknowledged.Enqueue(frame);
         }
 
         await WriteRawAsync(frame, cancellationToken).ConfigureAwait(false);

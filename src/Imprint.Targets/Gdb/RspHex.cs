@@ -22,11 +22,7 @@ public static class RspHex
     public static void Encode(ReadOnlySpan<byte> data, Span<byte> destination)
     {
         if (destination.Length < data.Length * 2) throw new ArgumentException("The destination is too small.", nameof(destination));
-        for (int i = 0; i < data.Length; i++)
-        {
-            destination[2 * i] = Digits[data[i] >> 4];
-            destination[(2 * i) + 1] = Digits[data[i] & 0xF];
-        }
+        Convert.TryToHexStringLower(data, destination, out _);
     }
 
     /// <summary>Returns <paramref name="data"/> as lowercase hex text.</summary>
@@ -50,14 +46,7 @@ public static class RspHex
     public static bool TryDecode(ReadOnlySpan<byte> hex, Span<byte> destination)
     {
         if ((hex.Length & 1) != 0 || destination.Length < hex.Length / 2) return false;
-        for (int i = 0; i < hex.Length / 2; i++)
-        {
-            int hi = Value(hex[2 * i]), lo = Value(hex[(2 * i) + 1]);
-            if ((hi | lo) < 0) return false;
-            destination[i] = (byte)((hi << 4) | lo);
-        }
-
-        return true;
+        return Convert.FromHexString(hex, destination[..(hex.Length / 2)], out _, out _) == System.Buffers.OperationStatus.Done;
     }
 
     /// <summary>Decodes hex text into bytes.</summary>

@@ -23,6 +23,9 @@ namespace Imprint.Targets.Gdb;
 public sealed class RspPacket
 {
     private const byte Escape = (byte)'}';
+    /// <summary>Gets the bytes that must be escaped inside a frame.</summary>
+    internal static System.Buffers.SearchValues<byte> Special { get; } = System.Buffers.SearchValues.Create("}#$*"u8);
+
 
     private RspPacket(RspPacketKind kind, ReadOnlyMemory<byte> payload)
     {
@@ -58,6 +61,7 @@ public sealed class RspPacket
     /// <summary>Computes the frame checksum: the sum of the bytes modulo 256.</summary>
     /// <param name="body">The bytes between <c>$</c> (or <c>%</c>) and <c>#</c>, as sent.</param>
     /// <returns>The checksum.</returns>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static byte Checksum(ReadOnlySpan<byte> body)
     {
         uint sum = 0;
@@ -76,9 +80,11 @@ public sealed class RspPacket
     public static int EscapedLength(ReadOnlySpan<byte> payload)
     {
         int length = payload.Length;
-        foreach (byte b in payload)
+        int at;
+        while ((at = payload.IndexOfAny(Special)) >= 0)
         {
-            if (NeedsEscape(b)) length++;
+            length++;
+            payload = payload[(at + 1)..];
         }
 
         return length;
@@ -181,19 +187,17 @@ public sealed class RspPacket
         }
         else
         {
-            int n = 0;
-            foreach (byte b in payload)
+            int n = 0, at;
+            while ((at = payload.IndexOfAny(Special)) >= 0)
             {
-                if (NeedsEscape(b))
-                {
-                    body[n++] = Escape;
-                    body[n++] = (byte)(b ^ 0x20);
-                }
-                else
-                {
-                    body[n++] = b;
-                }
+                payload[..at].CopyTo(body[n..]);
+                n += at;
+                body[n++] = Escape;
+                body[n++] = (byte)(payload[at] ^ 0x20);
+                payload = payload[(at + 1)..];
             }
+
+            payload.CopyTo(body[n..]);
         }
 
         byte cs = Checksum(body);

@@ -124,7 +124,8 @@ public sealed class VirtualGdbServer : IAsyncDisposable
             stream = new DroppingStream(stream, budget);
         }
 
-        await using var connection = new RspConnection(stream) { MaxReceiveLength = PacketSize };
+        // Lenient on input: a client that counts PacketSize before escaping is still served.
+        await using var connection = new RspConnection(stream) { MaxReceiveLength = 2 * PacketSize };
         try
         {
             await new GdbStub(Mcu, connection, PacketSize).RunAsync(ct).ConfigureAwait(false);

@@ -86,7 +86,7 @@ public sealed class DeviceCommandTests
         result.StdOut.ShouldBeEmpty();
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task Import_SharedPdsc_ReportsMissingAlgorithmsAndFillsTheFolder()
     {
         using var temp = new TempDirectory();

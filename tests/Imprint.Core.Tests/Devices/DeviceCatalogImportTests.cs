@@ -7,7 +7,7 @@ namespace Imprint.Tests.Devices;
 
 public sealed class DeviceCatalogImportTests
 {
-    [Fact]
+    [SharedDataFact]
     public async Task ImportAsync_SharedPdsc_WritesEveryDeviceAndTheFolderLoads()
     {
         using var temp = new TempDirectory();
@@ -47,7 +47,7 @@ public sealed class DeviceCatalogImportTests
         catalog.GetAlgorithmPath(device, "Test.FLM").ShouldBe(Path.Combine(folder, "Test.FLM"));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task ImportAsync_Again_ReplacesTheFilesInPlace()
     {
         using var temp = new TempDirectory();
@@ -58,7 +58,7 @@ public sealed class DeviceCatalogImportTests
         Directory.GetFiles(temp.Path).Select(Path.GetFileName).ShouldBe(["STM32F401CB.yaml"]);
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task ImportAsync_UnknownDevice_NamesThePack()
     {
         using var temp = new TempDirectory();
@@ -69,7 +69,7 @@ public sealed class DeviceCatalogImportTests
         Directory.GetFiles(temp.Path).ShouldBeEmpty();
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task ImportAsync_AnotherFileDescribesTheDevice_WritesNothing()
     {
         using var temp = new TempDirectory();

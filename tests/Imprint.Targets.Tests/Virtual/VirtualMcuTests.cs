@@ -44,14 +44,20 @@ public sealed class VirtualMcuTests
     }
 
     [Fact]
-    public void Program_OneOverZeroWithoutErase_LeavesZero()
+    public async Task Program_OneOverZeroWithoutErase_LeavesZero_AndVerifyFails()
     {
         var mcu = new VirtualMcu(TestDevices.Everything());
         mcu.Program(Flash, [0x0F, 0xF0, 0x00, 0xFF, 0xAA, 0x55, 0x12, 0x34]);
-        mcu.Program(Flash, [0xF0, 0x0F, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF]);
+        byte[] second = [0xF0, 0x0F, 0xFF, 0x00, 0xFF, 0xFF, 0xFF, 0xFF];
+        mcu.Program(Flash, second);
 
-        // Only bits cleared by either write are 0: a later verify of the second image fails.
+        // Only bits cleared by either write are 0.
         Read(mcu, Flash, 8).ShouldBe(new byte[] { 0x00, 0x00, 0x00, 0x00, 0xAA, 0x55, 0x12, 0x34 });
+        var image = new Imprint.Memory.MemoryImage();
+        image.Add(Flash, second, "second.bin");
+        await using var session = new VirtualTargetSession(mcu);
+        (await Should.ThrowAsync<TargetException>(() => session.VerifyAsync(image)))
+            .Message.ShouldBe("verify failed at 0x08000000: expected 0xF0, read 0x00.");
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class PackReaderTests
         }
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task SharedPdsc_ImportsEveryOneOfIts149Devices()
     {
         var pack = await SharedPack.Value;
@@ -40,7 +40,7 @@ public sealed class PackReaderTests
         pack.Devices.ShouldAllBe(d => d.Core == "Cortex-M4" && d.Vendor == "STMicroelectronics" && d.Source == "Keil.STM32F4xx_DFP.pdsc");
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task SharedPdsc_EveryDeviceHasTheMemoryMapTheFileStates()
     {
         var pack = await SharedPack.Value;
@@ -67,7 +67,7 @@ public sealed class PackReaderTests
         }
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task SharedPdsc_Stm32f407vg_SpotCheck()
     {
         var device = (await SharedPack.Value).Find("STM32F407VG").ShouldNotBeNull();
@@ -85,7 +85,7 @@ public sealed class PackReaderTests
         device.Memory[0].Sectors.ShouldBeEmpty();
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task SharedPdsc_DeprecatedIdsAndExternalFlash_SpotCheck()
     {
         var pack = await SharedPack.Value;
@@ -101,7 +101,7 @@ public sealed class PackReaderTests
         pack.Find("stm32f401ccux").ShouldNotBeNull().Name.ShouldBe("STM32F401CC"); // a variant finds its device
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task SharedPdsc_ReportsEveryMissingAlgorithmOnce()
     {
         var pack = await SharedPack.Value;
@@ -114,7 +114,7 @@ public sealed class PackReaderTests
             && w.EndsWith(") was not found; the regions it programs were imported from the pdsc alone, without a sector layout.", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SharedDataFact]
     public async Task SharedPdsc_EveryImportedDeviceWritesAndReadsBack()
     {
         foreach (var device in (await SharedPack.Value).Devices)
