@@ -108,7 +108,7 @@ internal static class QuickstartCommand
             }
 
             Console.WriteLine();
-            if (part.UniqueId is null) Console.WriteLine($"  ({part.Name} has no factory unique ID; "uid" reads its DID0 and DID1 registers, the same on every part; the virtual part's seed tells units apart.)");
+            if (part.UniqueId is null) Console.WriteLine($"  ({part.Name} has no factory unique ID; read-data uid gives its DID0 and DID1 registers, the same on every part; the virtual part's seed tells units apart.)");
             Console.WriteLine($"State:   {stationDir} (keys, images as delivered, station.db with counters, serial pools and the log)");
             Console.WriteLine($"Log:     ./imprint station log --dir {stationDir}   (--csv, --jsonl)");
             Console.WriteLine($"Counts:  ./imprint station counters --dir {stationDir}");
