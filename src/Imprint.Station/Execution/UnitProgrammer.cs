@@ -84,16 +84,24 @@ public sealed partial class UnitProgrammer(StationState state, string stationId,
 
         if (spec.Power.PowerOffAfter)
         {
+            const string powerOff = "power off (after unit)";
+            long offStarted = time.GetTimestamp();
             try
             {
                 await _power.SetAsync(false, spec.Power.Voltage, failureStep is null ? cancellationToken : CancellationToken.None);
-                run.Steps.Add(new StepRecord(spec.Script.Count + 1, "power off (after unit)", 0, StepOutcome.Ok));
+                run.Steps.Add(new StepRecord(spec.Script.Count + 1, powerOff, time.GetElapsedTime(offStarted).TotalMilliseconds, StepOutcome.Ok));
             }
-            catch (Exception ex) when (failureStep is null && ex is ImprintException)
+            catch (Exception ex)
             {
-                failureStep = $"{spec.Script.Count + 1}:power off (after unit)";
-                (failureMessage, failureAddress) = Explain(ex);
-                run.Steps.Add(new StepRecord(spec.Script.Count + 1, "power off (after unit)", 0, StepOutcome.Failed, failureMessage));
+                // Recorded like any step; a unit that already failed keeps its first failure.
+                var (message, address) = Explain(ex);
+                run.Steps.Add(new StepRecord(spec.Script.Count + 1, powerOff, time.GetElapsedTime(offStarted).TotalMilliseconds, StepOutcome.Failed, message));
+                if (failureStep is null)
+                {
+                    (failureStep, failureMessage, failureAddress) = ($"{spec.Script.Count + 1}:{powerOff}", message, address);
+                }
+
+                if (ex is not ImprintException) rethrow ??= ex;
             }
         }
 

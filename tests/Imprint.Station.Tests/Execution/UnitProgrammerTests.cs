@@ -199,6 +199,27 @@ public sealed class UnitProgrammerTests : IDisposable
         (await _state.GetCountersAsync()).Pools.Single().Free.ShouldBe(1);
     }
 
+    [Fact]
+    public async Task PowerSwitchThatCannotSwitchOff_FailsTheUnitAtThatStep()
+    {
+        var programmer = new UnitProgrammer(_state, "st-test", _time, new StuckPowerSwitch());
+
+        var record = await programmer.ProgramAsync(TestImages.Open(TestImages.Spec()), new VirtualTargetSession(new VirtualMcu(TestDevices.Lm3s6965())));
+
+        record.Result.ShouldBe(UnitResult.Fail);
+        record.FailureStep.ShouldBe("13:power off (after unit)");
+        record.FailureMessage.ShouldBe("relay 3 did not open.");
+        (await _state.GetCountersAsync()).Pools.Single().Free.ShouldBe(1);
+    }
+
+    private sealed class StuckPowerSwitch : IPowerSwitch
+    {
+        public string Description => "relay 3";
+
+        public Task SetAsync(bool on, double voltage, CancellationToken cancellationToken) =>
+            on ? Task.CompletedTask : Task.FromException(new ImprintException("relay 3 did not open."));
+    }
+
     private sealed class RecordComparer : IEqualityComparer<ProgrammingRecord>
     {
         public bool Equals(ProgrammingRecord? x, ProgrammingRecord? y) =>
