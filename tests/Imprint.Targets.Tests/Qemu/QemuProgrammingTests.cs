@@ -49,6 +49,21 @@ public sealed class QemuProgrammingTests
     }
 
     [Fact]
+    public async Task WriteToUnmappedMemory_AnsweredOk_IsCaughtByVerify()
+    {
+        await using var qemu = await QemuMachine.StartAsync();
+        await using var session = await GdbTargetSession.ConnectAsync("127.0.0.1", qemu.Port, Lm3s6965, Options);
+        var image = new MemoryImage();
+        image.Add(0x00040000, new byte[] { 0xA5, 0xA5, 0xA5, 0xA5 }, "past the flash");
+
+        await session.ProgramAsync(image); // QEMU answers OK and drops the bytes
+        var ex = await Should.ThrowAsync<TargetException>(session.VerifyAsync(image));
+
+        ex.Message.ShouldBe($"The debug server at 127.0.0.1:{qemu.Port} answered E14 to reading 4 bytes at 0x00040000.");
+        ex.Address.ShouldBe(0x00040000UL);
+    }
+
+    [Fact]
     public async Task ReadIdRegisters_ReturnsQemuDeviceIdentification()
     {
         await using var qemu = await QemuMachine.StartAsync();
