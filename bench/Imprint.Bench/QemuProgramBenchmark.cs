@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using Imprint.Devices;
+using Imprint.Formats;
 using Imprint.Memory;
 using Imprint.Targets.Gdb;
 
@@ -24,7 +25,7 @@ internal static class QemuProgramBenchmark
         if (args.Length == 3 && args[0] == "--once")
         {
             // One programming as a fresh process, for the process-to-process comparison.
-            await ProgramOnceAsync(int.Parse(args[1], CultureInfo.InvariantCulture), await File.ReadAllBytesAsync(args[2]));
+            await ProgramOnceAsync(int.Parse(args[1], CultureInfo.InvariantCulture), FirmwareFile.Read(args[2]));
             return 0;
         }
 
@@ -34,15 +35,23 @@ internal static class QemuProgramBenchmark
         Directory.CreateDirectory(dir);
         try
         {
-            string bin = Path.Combine(dir, "image.bin"), elf = Path.Combine(dir, "image.elf"), back = Path.Combine(dir, "back.bin");
+            string bin = Path.Combine(dir, "image.bin"), obj = Path.Combine(dir, "image.o"), elf = Path.Combine(dir, "image.elf"), back = Path.Combine(dir, "back.bin");
             var data = new byte[ImageSize];
             new Random(20250101).NextBytes(data);
             await File.WriteAllBytesAsync(bin, data);
             await RunToolAsync("arm-none-eabi-objcopy", "-I", "binary", "-O", "elf32-littlearm", "-B", "arm",
-                "--rename-section", ".data=.text,contents,alloc,load,readonly,code", bin, elf);
+                "--rename-section", ".data=.text,contents,alloc,load,readonly,code", bin, obj);
+            await RunToolAsync("arm-none-eabi-ld", "-Ttext=0", "-e", "0", "-o", elf, obj); // an executable: program headers, as firmware has
             await RunToolAsync("arm-none-eabi-objcopy", "-O", "binary", elf, back);
             byte[] roundTrip = await File.ReadAllBytesAsync(back);
             if (!data.AsSpan().SequenceEqual(roundTrip)) throw new InvalidOperationException("objcopy changed the image.");
+
+            // Imprint programs what it reads from the very ELF GDB loads.
+            var image = FirmwareFile.Read(elf);
+            if (image.SegmentCount != 1 || image.LowestAddress != 0 || !image.Segments[0].Data.Span.SequenceEqual(data))
+            {
+                throw new InvalidOperationException("Imprint read the ELF differently from objcopy.");
+            }
 
             string qemuVersion = (await RunToolAsync("qemu-system-arm", "--version")).Split('\n')[0];
             string gdbVersion = (await RunToolAsync("gdb-multiarch", "--version")).Split('\n')[0];
@@ -50,7 +59,7 @@ internal static class QemuProgramBenchmark
             // Warm up both sides (JIT tiering, page cache): a station programs unit after unit.
             for (int i = 0; i < 3; i++)
             {
-                await TimeOnFreshQemuAsync(port => ProgramOnceAsync(port, data));
+                await TimeOnFreshQemuAsync(port => ProgramOnceAsync(port, image));
                 await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, repeats: 1));
             }
 
@@ -62,8 +71,8 @@ internal static class QemuProgramBenchmark
             for (int i = 0; i < rounds; i++)
             {
                 gdbFull.Add(await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, repeats: 1)));
-                imprint.Add(await TimeOnFreshQemuAsync(port => ProgramOnceAsync(port, data)));
-                imprintProcess.Add(await TimeOnFreshQemuAsync(port => SelfAsync(port, bin)));
+                imprint.Add(await TimeOnFreshQemuAsync(port => ProgramOnceAsync(port, image)));
+                imprintProcess.Add(await TimeOnFreshQemuAsync(port => SelfAsync(port, elf)));
 
                 // Steady state, one connection: the cost of one more unit. GDB's start-up is
                 // taken out by timing 1 and 1 + Repeats loads in one process each.
@@ -71,7 +80,7 @@ internal static class QemuProgramBenchmark
                 double many = await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, repeats: 1 + Repeats));
                 gdbPerUnit.Add(Math.Max(many - one, 1e-6) / Repeats);
                 double perUnit = 0;
-                await TimeOnFreshQemuAsync(async port => perUnit = await ProgramRepeatedlyAsync(port, data));
+                await TimeOnFreshQemuAsync(async port => perUnit = await ProgramRepeatedlyAsync(port, image));
                 imprintPerUnit.Add(perUnit);
             }
 
@@ -93,20 +102,16 @@ internal static class QemuProgramBenchmark
     }
 
     // Connect, program, verify, detach.
-    private static async Task ProgramOnceAsync(int port, byte[] data)
+    private static async Task ProgramOnceAsync(int port, MemoryImage image)
     {
-        var image = new MemoryImage();
-        image.Add(0, data, "image.elf");
         await using var session = await GdbTargetSession.ConnectAsync("127.0.0.1", port, DeviceCatalog.BuiltIn.Get("LM3S6965"), new GdbSessionOptions { PipelineDepth = Depth });
         await session.ProgramAsync(image);
         await session.VerifyAsync(image);
     }
 
     // Program + verify Repeats times over one connection; returns seconds per unit.
-    private static async Task<double> ProgramRepeatedlyAsync(int port, byte[] data)
+    private static async Task<double> ProgramRepeatedlyAsync(int port, MemoryImage image)
     {
-        var image = new MemoryImage();
-        image.Add(0, data, "image.elf");
         await using var session = await GdbTargetSession.ConnectAsync("127.0.0.1", port, DeviceCatalog.BuiltIn.Get("LM3S6965"), new GdbSessionOptions { PipelineDepth = Depth });
         long start = Stopwatch.GetTimestamp();
         for (int i = 0; i < Repeats; i++)
@@ -128,12 +133,12 @@ internal static class QemuProgramBenchmark
         if (matched != repeats) throw new InvalidOperationException($"gdb verified {matched} of {repeats} loads: {output}");
     }
 
-    private static Task SelfAsync(int port, string bin)
+    private static Task SelfAsync(int port, string elf)
     {
         string host = Environment.ProcessPath!;
         var args = new List<string>();
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") args.Add(typeof(QemuProgramBenchmark).Assembly.Location);
-        args.AddRange(["qemu-program", "--once", port.ToString(CultureInfo.InvariantCulture), bin]);
+        args.AddRange(["qemu-program", "--once", port.ToString(CultureInfo.InvariantCulture), elf]);
         return RunToolAsync(host, [.. args]);
     }
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Imprint.Devices;
+using Imprint.Formats;
 using Imprint.Memory;
 using Imprint.Targets;
 using Imprint.Targets.Gdb;
@@ -21,8 +22,7 @@ public sealed class QemuProgrammingTests
         var firmware = await SampleFirmware.GetAsync();
         await using var qemu = await QemuMachine.StartAsync();
         const uint serial = 4_012_345;
-        var image = new MemoryImage();
-        image.Add(0, await File.ReadAllBytesAsync(firmware.BinPath), "firmware.bin");
+        var image = FirmwareFile.Read(firmware.ElfPath);
         var record = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(record, serial);
         image.Add(SampleFirmware.SerialAddress, record, "serial");
