@@ -177,7 +177,10 @@ internal sealed class ProjectValidator(Project project, ErrorSink sink)
                 case StepKind.Erase when step.Erase == EraseMode.Range && step.Length == 0:
                     Error(at + ".length", "must be at least 1");
                     break;
-                case StepKind.BlankCheck or StepKind.ReadData when step.Length is 0 or > MaxReadLength:
+                case StepKind.BlankCheck when step.Length is 0:
+                    Error(at + ".length", "must be at least 1");
+                    break;
+                case StepKind.ReadData when step.Length is 0 or > MaxReadLength:
                     Error(at + ".length", $"is {step.Length} but must be 1 to {MaxReadLength}");
                     break;
                 case StepKind.WriteOptionBytes when step.Data is { Length: > MaxReadLength }:
