@@ -13,6 +13,7 @@ namespace Imprint.Formats.IntelHex;
 internal sealed class IntelHexParser(string source) : ITextRecordParser
 {
     private const int MinRecordDigits = 10; // count, address (2), type, checksum
+    private const int MaxRecordBytes = 5 + 255;
 
     private readonly SegmentCollector _collector = new(source);
     private int _line = 1;
@@ -133,14 +134,9 @@ internal sealed class IntelHexParser(string source) : ITextRecordParser
             throw Error($"the record has an odd number of hex digits ({digits.Length}).");
         }
 
-        Span<byte> bytes = stackalloc byte[digits.Length / 2];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)((HexDigits.Digit(digits[2 * i]) << 4) | HexDigits.Digit(digits[(2 * i) + 1]));
-        }
-
-        int count = bytes[0];
-        int present = bytes.Length - 5;
+        // Lengths are checked before decoding, so an absurdly long line never reaches the stack buffer.
+        int count = (HexDigits.Digit(digits[0]) << 4) | HexDigits.Digit(digits[1]);
+        int present = (digits.Length / 2) - 5;
         if (present < count)
         {
             throw Error($"the record is truncated: its length field says {count} data bytes but it holds {present}.");
@@ -149,6 +145,12 @@ internal sealed class IntelHexParser(string source) : ITextRecordParser
         if (present > count)
         {
             throw Error($"the record is longer than its length field says: {count} data bytes declared, {present} present.");
+        }
+
+        Span<byte> bytes = stackalloc byte[MaxRecordBytes].Slice(0, digits.Length / 2);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)((HexDigits.Digit(digits[2 * i]) << 4) | HexDigits.Digit(digits[(2 * i) + 1]));
         }
 
         int sum = 0;

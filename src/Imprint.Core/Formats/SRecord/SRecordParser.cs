@@ -155,14 +155,9 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
             throw Error($"the record has an odd number of hex digits ({digits.Length}).");
         }
 
-        Span<byte> bytes = stackalloc byte[digits.Length / 2];
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            bytes[i] = (byte)((HexDigits.Digit(digits[2 * i]) << 4) | HexDigits.Digit(digits[(2 * i) + 1]));
-        }
-
-        int count = bytes[0];
-        int present = bytes.Length - 1;
+        // Lengths are checked before decoding, so an absurdly long line never reaches the stack buffer.
+        int count = (HexDigits.Digit(digits[0]) << 4) | HexDigits.Digit(digits[1]);
+        int present = (digits.Length / 2) - 1;
         if (count < addressLength + 1)
         {
             throw Error($"the count field 0x{count:X2} is too small for an S{type} record ({addressLength} address bytes and a checksum need {addressLength + 1}).");
@@ -176,6 +171,12 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
         if (present > count)
         {
             throw Error($"the record is longer than its count field says: {count} bytes declared, {present} present.");
+        }
+
+        Span<byte> bytes = stackalloc byte[1 + 255].Slice(0, digits.Length / 2);
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)((HexDigits.Digit(digits[2 * i]) << 4) | HexDigits.Digit(digits[(2 * i) + 1]));
         }
 
         int sum = 0;

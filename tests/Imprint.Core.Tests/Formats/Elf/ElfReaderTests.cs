@@ -86,6 +86,19 @@ public sealed class ElfReaderTests
     }
 
     [Fact]
+    public void Read_ExtendedProgramHeaderCount_FollowsSectionZero()
+    {
+        // e_phnum 0xFFFF (PN_XNUM) means: the count is sh_info of section header 0.
+        var builder = new ElfBuilder().Load(0x100, 0x100, Code).NoBits(0x1000, 4);
+        var elf = builder.Build();
+        builder.Put16(elf, 44, 0xFFFF);
+        int shoff = BitConverter.ToInt32(elf, 32);
+        builder.Put32(elf, shoff + 28, 1);
+
+        ElfReader.Read(elf, "app.elf").TotalBytes.ShouldBe(Code.Length);
+    }
+
+    [Fact]
     public void Read_Empty_SaysEmpty() =>
         AssertError([], "app.elf: the file is empty.", offset: null);
 

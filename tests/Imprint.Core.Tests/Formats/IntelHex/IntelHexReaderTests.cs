@@ -152,6 +152,16 @@ public sealed class IntelHexReaderTests
             .ShouldBe(IntelHexReader.Read(content, "a.hex").Segments[0].Data.ToArray());
     }
 
+    [Fact]
+    public void Read_HugeSingleLine_ReportedWithoutExhaustingTheStack()
+    {
+        var content = Corpus.Ascii(":10" + new string('A', 8_000_000));
+        using var stream = new MemoryStream(content);
+
+        Should.Throw<FirmwareFormatException>(() => IntelHexReader.Read(stream, "huge.hex")).Message
+            .ShouldBe("huge.hex line 1: the record is longer than its length field says: 16 data bytes declared, 3999996 present.");
+    }
+
     // The malformed corpus: one test per failure mode, asserting the whole message.
     [Fact]
     public void Read_BadChecksum_ReportsLineAndBothValues() =>

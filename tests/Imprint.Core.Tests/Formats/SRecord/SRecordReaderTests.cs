@@ -56,6 +56,16 @@ public sealed class SRecordReaderTests
     }
 
     [Fact]
+    public void Read_HugeSingleLine_ReportedWithoutExhaustingTheStack()
+    {
+        var content = Corpus.Ascii("S113" + new string('A', 8_000_000));
+        using var stream = new MemoryStream(content);
+
+        Should.Throw<FirmwareFormatException>(() => SRecordReader.Read(stream, "huge.srec")).Message
+            .ShouldBe("huge.srec line 1: the record is longer than its count field says: 19 bytes declared, 4000000 present.");
+    }
+
+    [Fact]
     public void Read_BadChecksum_ReportsLineAndBothValues() =>
         AssertError("bad-checksum.srec", "bad-checksum.srec line 3: checksum is 0x3C but the record's bytes give 0x54.", line: 3);
 
