@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Imprint.Devices;
 
 /// <summary>
@@ -51,6 +53,7 @@ public sealed record Device
     public MemoryRegion? RegionAt(ulong address) =>
         Memory.FirstOrDefault(r => address >= r.Start && address < r.End);
 
-    /// <summary>Gets the flash regions.</summary>
+    /// <summary>Gets the programmable regions: flash, OTP and option bytes.</summary>
+    [JsonIgnore]
     public IEnumerable<MemoryRegion> FlashRegions => Memory.Where(r => r.Kind is MemoryKind.Flash or MemoryKind.Otp or MemoryKind.OptionBytes);
 }

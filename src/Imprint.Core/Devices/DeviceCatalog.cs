@@ -118,7 +118,7 @@ public sealed partial class DeviceCatalog
             throw new DeviceException($"device '{device.Name}' has no flash algorithm{(algorithm is null ? "" : $" named '{algorithm}'")}.");
         }
 
-        if (!_folders.TryGetValue(device.Name, out var folder) || !ReferenceEquals(_byName[device.Name], device))
+        if (!_folders.TryGetValue(device.Name, out var folder))
         {
             throw new DeviceException($"device '{device.Name}' was not loaded from a device folder, so its algorithm file '{name}' cannot be found.");
         }

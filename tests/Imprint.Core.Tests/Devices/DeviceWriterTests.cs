@@ -21,6 +21,17 @@ public sealed class DeviceWriterTests
     }
 
     [Fact]
+    public void Device_RoundTripsThroughJson_AsAnImageManifestCarriesIt()
+    {
+        foreach (var device in DeviceCatalog.BuiltIn.Devices)
+        {
+            string json = Canonical(device);
+            json.ShouldNotContain("FlashRegions"); // derived data stays out of manifests
+            Canonical(JsonSerializer.Deserialize<Device>(json)!).ShouldBe(json);
+        }
+    }
+
+    [Fact]
     public void Write_UsesSizesAndHexAddresses()
     {
         string yaml = DeviceWriter.Write(DeviceCatalog.BuiltIn.Get("STM32F407VG"));

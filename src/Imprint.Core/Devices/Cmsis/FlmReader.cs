@@ -87,6 +87,7 @@ public static class FlmReader
         };
     }
 
+    // The DevDscr section; linkers that rename it still export the FlashDevice symbol.
     private static ReadOnlySpan<byte> DescriptorBytes(ElfFile elf, string fileName)
     {
         ReadOnlySpan<byte> bytes;
@@ -95,9 +96,9 @@ public static class FlmReader
             bytes = elf.Contents(section);
         }
         else if (elf.Symbol("FlashDevice") is { } symbol && symbol.SectionIndex < elf.Sections.Count
-            && elf.Sections[symbol.SectionIndex] is var holder && symbol.Value >= holder.Address && symbol.Value - holder.Address <= holder.Size)
+            && elf.Sections[symbol.SectionIndex] is var holder && symbol.Value >= holder.Address && symbol.Value - holder.Address < (uint)elf.Contents(holder).Length)
         {
-            bytes = elf.Contents(holder)[(int)Math.Min(symbol.Value - holder.Address, (uint)elf.Contents(holder).Length)..];
+            bytes = elf.Contents(holder)[(int)(symbol.Value - holder.Address)..];
         }
         else
         {
