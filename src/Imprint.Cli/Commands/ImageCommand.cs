@@ -110,19 +110,7 @@ internal static class ImageCommand
     private static KeyRing LoadKeys(string[]? paths)
     {
         var ring = new KeyRing();
-        foreach (var path in paths ?? [])
-        {
-            if (Directory.Exists(path))
-            {
-                var folder = KeyRing.LoadFolder(path);
-                foreach (var id in folder.Ids) ring.Add(folder.FindEncryptionKey(id)!, Path.Combine(path, id));
-            }
-            else
-            {
-                ring.Add(EncryptionKey.Load(path), path);
-            }
-        }
-
+        foreach (var path in paths ?? []) ring.AddPath(path);
         return ring;
     }
 
