@@ -8,4 +8,6 @@ root.Subcommands.Add(QuickstartCommand.Create());
 root.Subcommands.Add(ProjectCommand.Create());
 root.Subcommands.Add(BuildCommand.Create());
 root.Subcommands.Add(BundleCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(ImageCommand.Create());
 return await root.Parse(args).InvokeAsync();
