@@ -3,6 +3,7 @@ var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringCompare
 benchmarks["hex2bin"] = Imprint.Bench.Firmware.Hex2BinBenchmark.RunAsync;
 benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
 benchmarks["qemu-program"] = Imprint.Bench.QemuProgramBenchmark.RunAsync;
+benchmarks["image"] = Imprint.Bench.ImageBenchmark.RunAsync;
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {
