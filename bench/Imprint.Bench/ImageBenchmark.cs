@@ -39,15 +39,17 @@ internal static class ImageBenchmark
                 ("SHA-256 alone (one call)", Measure(runs, () => SHA256.HashData(firmware))),
                 ("AES-256-GCM encrypt alone (1 MiB chunks)", Measure(runs, () => Gcm(firmware, encrypt: true))),
                 ("AES-256-GCM decrypt alone (1 MiB chunks)", Measure(runs, () => Gcm(firmware, encrypt: false))),
-                ("file write alone (same bytes)", await MeasureAsync(runs, () => File.WriteAllBytesAsync(raw, firmware))),
-                ("file read alone (same bytes)", await MeasureAsync(runs, () => File.ReadAllBytesAsync(raw))),
-                ("build, encrypted (sign + encrypt + write)", await MeasureAsync(runs, () => ImageWriter.WriteAsync(content, encrypted, signer, key))),
-                ("open, encrypted (read + verify + decrypt)", await MeasureAsync(runs, () => ImageReader.OpenAsync(encrypted, keys))),
-                ("build, plain (sign + write)", await MeasureAsync(runs, () => ImageWriter.WriteAsync(content, plain, signer))),
-                ("open, plain (read + verify)", await MeasureAsync(runs, () => ImageReader.OpenAsync(plain, keys))),
+                ("file write alone (no fsync)", await MeasureAsync(runs, () => File.WriteAllBytesAsync(raw, firmware))),
+                ("file write + fsync alone", await MeasureAsync(runs, () => WriteAndSync(raw, firmware))),
+                ("file read alone", await MeasureAsync(runs, () => File.ReadAllBytesAsync(raw))),
+                ("build, encrypted, to memory (hash + sign + encrypt)", await MeasureAsync(runs, () => ImageWriter.WriteAsync(content, Sink(size), signer, key))),
+                ("build, encrypted, to file (+ write + fsync)", await MeasureAsync(runs, () => ImageWriter.WriteAsync(content, encrypted, signer, key))),
+                ("open, encrypted, from file (read + verify + decrypt)", await MeasureAsync(runs, () => ImageReader.OpenAsync(encrypted, keys))),
+                ("build, plain, to file (hash + sign + write + fsync)", await MeasureAsync(runs, () => ImageWriter.WriteAsync(content, plain, signer))),
+                ("open, plain, from file (read + verify)", await MeasureAsync(runs, () => ImageReader.OpenAsync(plain, keys))),
             };
 
-            Console.WriteLine($"Image of {mib} MiB of firmware, {Environment.ProcessorCount} cores, best and median of {runs} runs; GB/s = 10^9 bytes of firmware per second.");
+            Console.WriteLine($"Image with {mib} MiB of firmware, {Environment.ProcessorCount} cores, load average before the run {LoadAverage()}; best and median of {runs} runs; GB/s = 10^9 bytes of firmware per second.");
             Console.WriteLine();
             Console.WriteLine("| operation | best GB/s | median GB/s |");
             Console.WriteLine("|---|---:|---:|");
@@ -59,14 +61,42 @@ internal static class ImageBenchmark
 
             double Best(string prefix) => results.First(r => r.Name.StartsWith(prefix, StringComparison.Ordinal)).Seconds[0];
             double sha = Best("SHA-256"), enc = Best("AES-256-GCM encrypt"), dec = Best("AES-256-GCM decrypt");
+            double build = Best("build, encrypted, to memory"), open = Best("open, encrypted");
+
+            // Building must hash and encrypt every byte once; opening must hash every byte twice
+            // (the file as stored, the plaintext sections) and decrypt it once. On two cores the
+            // best possible is one core hashing while the other does the rest.
+            double buildOneCore = sha + enc, openOneCore = (2 * sha) + dec;
+            double buildTwoCores = Math.Max(sha, enc), openTwoCores = sha + dec;
             Console.WriteLine();
-            Console.WriteLine($"Ceiling, one core doing everything once (SHA-256 + AES-GCM): build {size / (sha + enc) / 1e9:F2} GB/s, open {size / (2 * sha + dec) / 1e9:F2} GB/s (open hashes twice: the stored file and the plaintext sections).");
-            Console.WriteLine($"Build: {Best("build, encrypted") / (sha + enc):P0} of that one-core time; open: {Best("open, encrypted") / (2 * sha + dec):P0}.");
+            Console.WriteLine($"Ceilings from the peers above: build {size / buildOneCore / 1e9:F2} GB/s on one core, {size / buildTwoCores / 1e9:F2} GB/s on two; open {size / openOneCore / 1e9:F2} GB/s on one core, {size / openTwoCores / 1e9:F2} GB/s on two.");
+            Console.WriteLine($"Imprint reaches {buildTwoCores / build:P0} of the two-core build ceiling (to memory) and {openTwoCores / open:P0} of the two-core open ceiling (from file, including the read).");
             return 0;
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static MemoryStream Sink(int size) => new(size + (size / 32) + (1 << 20));
+
+    private static async Task WriteAndSync(string path, byte[] data)
+    {
+        await using var stream = new FileStream(path, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, BufferSize = 0, Options = FileOptions.Asynchronous });
+        await stream.WriteAsync(data);
+        stream.Flush(flushToDisk: true);
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        }
+        catch (IOException)
+        {
+            return "unknown";
         }
     }
 

@@ -1,8 +1,8 @@
 // Each benchmark is a named entry; they print a Markdown table row set for docs/benchmarks.md.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase);
 benchmarks["station"] = Imprint.Bench.Station.StationBench.RunAsync;
-benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
 benchmarks["hex2bin"] = Imprint.Bench.Firmware.Hex2BinBenchmark.RunAsync;
+benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
 benchmarks["image"] = Imprint.Bench.ImageBenchmark.RunAsync;
 benchmarks["qemu-program"] = Imprint.Bench.QemuProgramBenchmark.RunAsync;
 

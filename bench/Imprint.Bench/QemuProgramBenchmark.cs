@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using Imprint.Devices;
+using Imprint.Formats;
 using Imprint.Memory;
 using Imprint.Targets.Gdb;
 
@@ -15,30 +16,42 @@ namespace Imprint.Bench;
 internal static class QemuProgramBenchmark
 {
     private const int ImageSize = 256 * 1024;
+    private const int Repeats = 30;
+
+    private static int Depth { get; set; } = new GdbSessionOptions().PipelineDepth;
 
     public static async Task<int> RunAsync(string[] args)
     {
         if (args.Length == 3 && args[0] == "--once")
         {
             // One programming as a fresh process, for the process-to-process comparison.
-            await ProgramOnceAsync(int.Parse(args[1], CultureInfo.InvariantCulture), await File.ReadAllBytesAsync(args[2]));
+            await ProgramOnceAsync(int.Parse(args[1], CultureInfo.InvariantCulture), FirmwareFile.Read(args[2]));
             return 0;
         }
 
-        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 9;
+        if (args.Length > 1) Depth = int.Parse(args[1], CultureInfo.InvariantCulture);
         string dir = Path.Combine(Path.GetTempPath(), "imprint-bench-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         try
         {
-            string bin = Path.Combine(dir, "image.bin"), elf = Path.Combine(dir, "image.elf"), back = Path.Combine(dir, "back.bin");
+            string bin = Path.Combine(dir, "image.bin"), obj = Path.Combine(dir, "image.o"), elf = Path.Combine(dir, "image.elf"), back = Path.Combine(dir, "back.bin");
             var data = new byte[ImageSize];
             new Random(20250101).NextBytes(data);
             await File.WriteAllBytesAsync(bin, data);
             await RunToolAsync("arm-none-eabi-objcopy", "-I", "binary", "-O", "elf32-littlearm", "-B", "arm",
-                "--rename-section", ".data=.text,contents,alloc,load,readonly,code", bin, elf);
+                "--rename-section", ".data=.text,contents,alloc,load,readonly,code", bin, obj);
+            await RunToolAsync("arm-none-eabi-ld", "-Ttext=0", "-e", "0", "-o", elf, obj); // an executable: program headers, as firmware has
             await RunToolAsync("arm-none-eabi-objcopy", "-O", "binary", elf, back);
             byte[] roundTrip = await File.ReadAllBytesAsync(back);
             if (!data.AsSpan().SequenceEqual(roundTrip)) throw new InvalidOperationException("objcopy changed the image.");
+
+            // Imprint programs what it reads from the very ELF GDB loads.
+            var image = FirmwareFile.Read(elf);
+            if (image.SegmentCount != 1 || image.LowestAddress != 0 || !image.Segments[0].Data.Span.SequenceEqual(data))
+            {
+                throw new InvalidOperationException("Imprint read the ELF differently from objcopy.");
+            }
 
             string qemuVersion = (await RunToolAsync("qemu-system-arm", "--version")).Split('\n')[0];
             string gdbVersion = (await RunToolAsync("gdb-multiarch", "--version")).Split('\n')[0];
@@ -46,36 +59,40 @@ internal static class QemuProgramBenchmark
             // Warm up both sides (JIT tiering, page cache): a station programs unit after unit.
             for (int i = 0; i < 3; i++)
             {
-                await TimeOnFreshQemuAsync(port => ProgramOnceAsync(port, data));
-                await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, load: true));
+                await TimeOnFreshQemuAsync(port => ProgramOnceAsync(port, image));
+                await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, repeats: 1));
             }
 
             var gdbFull = new List<double>();
-            var gdbConnect = new List<double>();
             var imprint = new List<double>();
-            var imprintTransfer = new List<double>();
             var imprintProcess = new List<double>();
+            var gdbPerUnit = new List<double>();
+            var imprintPerUnit = new List<double>();
             for (int i = 0; i < rounds; i++)
             {
-                gdbFull.Add(await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, load: true)));
-                gdbConnect.Add(await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, load: false)));
-                double transfer = 0;
-                imprint.Add(await TimeOnFreshQemuAsync(async port => transfer = await ProgramOnceAsync(port, data)));
-                imprintTransfer.Add(transfer);
-                imprintProcess.Add(await TimeOnFreshQemuAsync(port => SelfAsync(port, bin)));
+                gdbFull.Add(await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, repeats: 1)));
+                imprint.Add(await TimeOnFreshQemuAsync(port => ProgramOnceAsync(port, image)));
+                imprintProcess.Add(await TimeOnFreshQemuAsync(port => SelfAsync(port, elf)));
+
+                // Steady state, one connection: the cost of one more unit. GDB's start-up is
+                // taken out by timing 1 and 1 + Repeats loads in one process each.
+                double one = await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, repeats: 1));
+                double many = await TimeOnFreshQemuAsync(port => GdbAsync(port, elf, repeats: 1 + Repeats));
+                gdbPerUnit.Add(Math.Max(many - one, 1e-6) / Repeats);
+                double perUnit = 0;
+                await TimeOnFreshQemuAsync(async port => perUnit = await ProgramRepeatedlyAsync(port, image));
+                imprintPerUnit.Add(perUnit);
             }
 
-            double gf = Median(gdbFull), gc = Median(gdbConnect), im = Median(imprint), it = Median(imprintTransfer), ip = Median(imprintProcess);
-            double gt = Math.Max(gf - gc, 1e-6);
-            Console.WriteLine($"QEMU: {qemuVersion}; GDB: {gdbVersion}; image: {ImageSize / 1024} KiB; rounds: {rounds}; medians");
+            Console.WriteLine($"QEMU: {qemuVersion}; GDB: {gdbVersion}; image: {ImageSize / 1024} KiB; rounds: {rounds}; pipeline depth: {Depth}; load average before: {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
             Console.WriteLine();
-            Console.WriteLine("| what | time (ms) | KiB/s | Imprint faster by |");
-            Console.WriteLine("|---|---:|---:|---:|");
-            Console.WriteLine($"| gdb-multiarch process: connect + load + compare-sections | {Ms(gf)} | {Rate(gf)} | |");
-            Console.WriteLine($"| Imprint as a fresh process (.NET start, connect, program, verify) | {Ms(ip)} | {Rate(ip)} | {gf / ip:0.00}x |");
-            Console.WriteLine($"| Imprint in process: connect + program + verify | {Ms(im)} | {Rate(im)} | {gf / im:0.00}x |");
-            Console.WriteLine($"| gdb-multiarch transfer only (above minus a connect-only run, {Ms(gc)} ms) | {Ms(gt)} | {Rate(gt)} | |");
-            Console.WriteLine($"| Imprint transfer only (program + verify) | {Ms(it)} | {Rate(it)} | {gt / it:0.00}x |");
+            Console.WriteLine("| what | median ms | best ms | KiB/s (median) | Imprint faster by (median / best) |");
+            Console.WriteLine("|---|---:|---:|---:|---:|");
+            Row("one more unit, one connection: gdb `load` + `compare-sections`", gdbPerUnit, null);
+            Row("one more unit, one connection: Imprint program + verify", imprintPerUnit, gdbPerUnit);
+            Row("whole job, fresh QEMU: gdb-multiarch process (start, connect, load, compare-sections)", gdbFull, null);
+            Row("whole job, fresh QEMU: Imprint in process (connect, program, verify, detach)", imprint, gdbFull);
+            Row("whole job, fresh QEMU: Imprint as a fresh process (.NET start-up and JIT included)", imprintProcess, gdbFull);
             return 0;
         }
         finally
@@ -84,35 +101,44 @@ internal static class QemuProgramBenchmark
         }
     }
 
-    // Connect, program, verify, detach; returns the program + verify time in seconds.
-    private static async Task<double> ProgramOnceAsync(int port, byte[] data)
+    // Connect, program, verify, detach.
+    private static async Task ProgramOnceAsync(int port, MemoryImage image)
     {
-        var image = new MemoryImage();
-        image.Add(0, data, "image.elf");
-        await using var session = await GdbTargetSession.ConnectAsync("127.0.0.1", port, DeviceCatalog.BuiltIn.Get("LM3S6965"));
-        long start = Stopwatch.GetTimestamp();
+        await using var session = await GdbTargetSession.ConnectAsync("127.0.0.1", port, DeviceCatalog.BuiltIn.Get("LM3S6965"), new GdbSessionOptions { PipelineDepth = Depth });
         await session.ProgramAsync(image);
-        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null) Console.Error.WriteLine($"program {Stopwatch.GetElapsedTime(start).TotalMilliseconds:0.0} ms");
         await session.VerifyAsync(image);
-        if (Environment.GetEnvironmentVariable("BENCH_DEBUG") is not null) Console.Error.WriteLine($"program+verify {Stopwatch.GetElapsedTime(start).TotalMilliseconds:0.0} ms");
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
-    private static async Task GdbAsync(int port, string elf, bool load)
+    // Program + verify Repeats times over one connection; returns seconds per unit.
+    private static async Task<double> ProgramRepeatedlyAsync(int port, MemoryImage image)
+    {
+        await using var session = await GdbTargetSession.ConnectAsync("127.0.0.1", port, DeviceCatalog.BuiltIn.Get("LM3S6965"), new GdbSessionOptions { PipelineDepth = Depth });
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Repeats; i++)
+        {
+            await session.ProgramAsync(image);
+            await session.VerifyAsync(image);
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds / Repeats;
+    }
+
+    private static async Task GdbAsync(int port, string elf, int repeats)
     {
         var args = new List<string> { "-nx", "-batch", "-ex", $"target remote 127.0.0.1:{port}" };
-        if (load) args.AddRange(["-ex", "load", "-ex", "compare-sections"]);
+        for (int i = 0; i < repeats; i++) args.AddRange(["-ex", "load", "-ex", "compare-sections"]);
         args.Add(elf);
         string output = await RunToolAsync("gdb-multiarch", [.. args]);
-        if (load && !output.Contains("matched.", StringComparison.Ordinal)) throw new InvalidOperationException("gdb did not verify the image: " + output);
+        int matched = output.Split("matched.").Length - 1;
+        if (matched != repeats) throw new InvalidOperationException($"gdb verified {matched} of {repeats} loads: {output}");
     }
 
-    private static Task SelfAsync(int port, string bin)
+    private static Task SelfAsync(int port, string elf)
     {
         string host = Environment.ProcessPath!;
         var args = new List<string>();
         if (Path.GetFileNameWithoutExtension(host) == "dotnet") args.Add(typeof(QemuProgramBenchmark).Assembly.Location);
-        args.AddRange(["qemu-program", "--once", port.ToString(CultureInfo.InvariantCulture), bin]);
+        args.AddRange(["qemu-program", "--once", port.ToString(CultureInfo.InvariantCulture), elf]);
         return RunToolAsync(host, [.. args]);
     }
 
@@ -161,6 +187,13 @@ internal static class QemuProgramBenchmark
         await process.WaitForExitAsync();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {await stderr}");
         return await stdout + await stderr;
+    }
+
+    private static void Row(string what, List<double> times, List<double>? peer)
+    {
+        double median = Median(times), best = times.Min();
+        string ratio = peer is null ? "" : $"{Median(peer) / median:0.00}x / {peer.Min() / best:0.00}x";
+        Console.WriteLine($"| {what} | {Ms(median)} | {Ms(best)} | {Rate(median)} | {ratio} |");
     }
 
     private static double Median(List<double> values)

@@ -11,4 +11,6 @@ root.Subcommands.Add(TargetCommand.Create());
 root.Subcommands.Add(ProjectCommand.Create());
 root.Subcommands.Add(BuildCommand.Create());
 root.Subcommands.Add(BundleCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(ImageCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -28,15 +28,25 @@ public sealed class KeyRing : IKeyProvider
     /// <summary>Gets the ids of the keys held, sorted.</summary>
     public IReadOnlyList<string> Ids => [.. _keys.Keys.Order(StringComparer.Ordinal)];
 
-    /// <summary>
-    /// Loads every <c>*.key</c> file of <paramref name="directory"/> that holds an encryption
-    /// key. PEM files (signing keys) are skipped; any other <c>*.key</c> file that is not an
-    /// encryption key is an error.
-    /// </summary>
+    /// <summary>Loads a folder of key files (see <see cref="AddFolder"/>).</summary>
     /// <param name="directory">The folder.</param>
     /// <returns>The key ring.</returns>
     /// <exception cref="KeyException">The folder is missing, a key file is malformed, or two different keys share one id.</exception>
     public static KeyRing LoadFolder(string directory)
+    {
+        var ring = new KeyRing();
+        ring.AddFolder(directory);
+        return ring;
+    }
+
+    /// <summary>
+    /// Adds every <c>*.key</c> file of <paramref name="directory"/> that holds an encryption
+    /// key. PEM files (signing keys) are skipped; any other <c>*.key</c> file that is not an
+    /// encryption key is an error.
+    /// </summary>
+    /// <param name="directory">The folder.</param>
+    /// <exception cref="KeyException">The folder is missing, a key file is malformed, or two different keys share one id.</exception>
+    public void AddFolder(string directory)
     {
         ArgumentNullException.ThrowIfNull(directory);
         if (!Directory.Exists(directory))
@@ -44,21 +54,28 @@ public sealed class KeyRing : IKeyProvider
             throw new KeyException($"{directory}: the key folder does not exist.");
         }
 
-        var ring = new KeyRing();
         foreach (var file in Directory.EnumerateFiles(directory, "*.key").Order(StringComparer.Ordinal))
         {
             var text = Internal.KeyFile.ReadText(file);
             if (text.TrimStart().StartsWith("-----BEGIN", StringComparison.Ordinal)) continue;
-            ring.Add(EncryptionKey.Parse(text, file), file);
+            Add(EncryptionKey.Parse(text, file), file);
         }
+    }
 
-        return ring;
+    /// <summary>Adds an encryption key file, or every key file of a folder.</summary>
+    /// <param name="path">A key file or a folder of them.</param>
+    /// <exception cref="KeyException">The file or folder is missing or malformed, or two different keys share one id.</exception>
+    public void AddPath(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) AddFolder(path);
+        else Add(EncryptionKey.Load(path), path);
     }
 
     /// <summary>Adds a key.</summary>
     /// <param name="key">The key.</param>
     /// <exception cref="KeyException">A different key with the same id is already held.</exception>
-    public void Add(EncryptionKey key) => Add(key, key?.ToString() ?? "");
+    public void Add(EncryptionKey key) => Add(key, "a key given in code");
 
     /// <summary>Adds a key read from a file, so a conflict can name the file.</summary>
     /// <param name="key">The key.</param>

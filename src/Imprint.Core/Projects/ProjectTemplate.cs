@@ -87,7 +87,7 @@ public static class ProjectTemplate
         Line(y, "");
         Line(y, "# The steps a station runs for each unit, in order.");
         Line(y, "script:");
-        Line(y, "  - erase: sectors          # sectors (the firmware covers) | chip | { mode: range, address, length }");
+        Line(y, "  - erase: sectors          # sectors (firmware, serials, slots) | chip | { mode: range, address, length }");
         Line(y, "  - program");
         Line(y, "  - verify: readback        # readback | checksum");
         Line(y, "  - program-serial: sn");

@@ -29,6 +29,29 @@ public sealed class BuildCommandTests
     }
 
     [Fact]
+    public async Task Build_SampleProject_ImageInspectShowsTheSpec()
+    {
+        using var fixture = await ProjectCliFixture.CreateAsync();
+        var built = await fixture.RunAsync("build", fixture.ProjectPath, "-o", fixture.File("sample.imp"), "--sign-key", fixture.SigningKeyPath, "--max-count", "500");
+        built.ExitCode.ShouldBe(0, built.StdErr);
+
+        var inspect = await fixture.RunAsync("image", "inspect", fixture.File("sample.imp"), "--json");
+        inspect.ExitCode.ShouldBe(0, inspect.StdErr);
+        using var doc = JsonDocument.Parse(inspect.StdOut);
+        var spec = doc.RootElement.GetProperty("manifest").GetProperty("spec");
+        spec.GetProperty("name").GetString().ShouldBe("lm3s6965-sample");
+        spec.GetProperty("device").GetProperty("name").GetString().ShouldBe("LM3S6965");
+        spec.GetProperty("restrictions").GetProperty("maxCount").GetInt64().ShouldBe(500);
+        var serial = spec.GetProperty("serials")[0];
+        serial.GetProperty("name").GetString().ShouldBe("sn");
+        serial.GetProperty("address").GetUInt64().ShouldBe(0x0003F000UL);
+        spec.GetProperty("script").GetArrayLength().ShouldBe(6);
+
+        var text = await fixture.RunAsync("image", "inspect", fixture.File("sample.imp"));
+        text.StdOut.ShouldContain("serial        sn (pool default) at 0x0003F000, 4 bytes");
+    }
+
+    [Fact]
     public async Task Build_WithoutSigningKey_CreatesTheDefaultKeyOnceAndSaysSo()
     {
         using var fixture = await ProjectCliFixture.CreateAsync();

@@ -64,5 +64,19 @@ public sealed class KeyRingTests : IDisposable
         ring.Count.ShouldBe(1);
     }
 
+    [Fact]
+    public void AddPath_TakesFilesAndFolders()
+    {
+        Directory.CreateDirectory(_dir.File("folder"));
+        EncryptionKey.Create("in-folder").Save(Path.Combine(_dir.File("folder"), "a.key"));
+        EncryptionKey.Create("loose").Save(_dir.File("loose.json"));
+        var ring = new KeyRing();
+
+        ring.AddPath(_dir.File("folder"));
+        ring.AddPath(_dir.File("loose.json"));
+
+        ring.Ids.ShouldBe(["in-folder", "loose"]);
+    }
+
     private static byte[] GetBytes(EncryptionKey key) => key.Material.ToArray();
 }

@@ -115,6 +115,27 @@ public sealed class GdbTargetSessionTests
     }
 
     [Fact]
+    public async Task Connect_ServerSilent_TimesOutTransient()
+    {
+        await using var server = FakeGdbServer.Start();
+        server.Expect("qSupported:swbreak+;hwbreak+;vContSupported+").Silence();
+        var ex = await Should.ThrowAsync<TargetException>(ConnectAsync(server));
+        ex.Message.ShouldBe($"The debug server at 127.0.0.1:{server.Port} did not answer within 1 s while negotiating features (qSupported).");
+        ex.IsTransient.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task Reply_MalformedRunLength_BreaksTheProtocol()
+    {
+        await using var server = FakeGdbServer.Start();
+        server.Handshake().Expect("m20000000,4").ReplyRaw(FakeGdbServer.RawFrame("*!00"));
+        await using var session = await ConnectAsync(server);
+        var ex = await Should.ThrowAsync<TargetException>(session.ReadMemoryAsync(0x20000000, new byte[4]));
+        ex.Message.ShouldBe($"The debug server at 127.0.0.1:{server.Port} broke the protocol while reading 4 bytes at 0x20000000 (the peer sent a packet with a malformed run-length or escape sequence).");
+        ex.Address.ShouldBe(0x20000000UL);
+    }
+
+    [Fact]
     public async Task Request_ErrorReply_ThrowsWithAddress()
     {
         await using var server = FakeGdbServer.Start();

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Imprint.Devices;
+using Imprint.Formats;
 using Imprint.Memory;
 using Imprint.Targets;
 using Imprint.Targets.Gdb;
@@ -21,8 +22,7 @@ public sealed class QemuProgrammingTests
         var firmware = await SampleFirmware.GetAsync();
         await using var qemu = await QemuMachine.StartAsync();
         const uint serial = 4_012_345;
-        var image = new MemoryImage();
-        image.Add(0, await File.ReadAllBytesAsync(firmware.BinPath), "firmware.bin");
+        var image = FirmwareFile.Read(firmware.ElfPath);
         var record = new byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(record, serial);
         image.Add(SampleFirmware.SerialAddress, record, "serial");
@@ -46,6 +46,21 @@ public sealed class QemuProgrammingTests
 
         string uart = await qemu.WaitForUartAsync($"serial={serial}\n", TimeSpan.FromSeconds(10));
         uart.ShouldBe($"{SampleFirmware.Banner}\nserial={serial}\n");
+    }
+
+    [Fact]
+    public async Task WriteToUnmappedMemory_AnsweredOk_IsCaughtByVerify()
+    {
+        await using var qemu = await QemuMachine.StartAsync();
+        await using var session = await GdbTargetSession.ConnectAsync("127.0.0.1", qemu.Port, Lm3s6965, Options);
+        var image = new MemoryImage();
+        image.Add(0x00040000, new byte[] { 0xA5, 0xA5, 0xA5, 0xA5 }, "past the flash");
+
+        await session.ProgramAsync(image); // QEMU answers OK and drops the bytes
+        var ex = await Should.ThrowAsync<TargetException>(session.VerifyAsync(image));
+
+        ex.Message.ShouldBe($"The debug server at 127.0.0.1:{qemu.Port} answered E14 to reading 4 bytes at 0x00040000.");
+        ex.Address.ShouldBe(0x00040000UL);
     }
 
     [Fact]

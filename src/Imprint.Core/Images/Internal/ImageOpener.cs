@@ -6,13 +6,12 @@ namespace Imprint.Images.Internal;
 
 /// <summary>
 /// Opens one image: header, key, signature and manifest first (all small), then the section
-/// data in a pipeline: the source is read in blocks, one worker hashes the file as stored
-/// (SHA-256 and CRC-32) and another decrypts the sections in place and hashes the plaintext.
+/// data in a two-worker pipeline: one reads the file in blocks and hashes it as stored
+/// (SHA-256 and CRC-32), the other decrypts the sections in place and hashes the plaintext.
 /// Nothing is returned before every check has passed.
 /// </summary>
 internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyCollection<SigningPublicKey>? trustedSigners)
 {
-    private const int ReadBlock = 2 << 20;
     private const int HashBlock = 1 << 20;
 
     public async Task<ProgrammingImage> OpenAsync(ImageSource source, CancellationToken ct)
@@ -192,7 +191,6 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
         var buffer = source.Buffer;
         long fileLength = header.FileLength;
         long sectionsEnd = HeaderFormat.Length + header.SectionsLength;
-        var read = new ProgressGate(source.IsLoaded ? fileLength : HeaderFormat.Length);
         var digested = new ProgressGate(0);
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -215,6 +213,8 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
         uint crc32 = 0;
         byte[][]? hashes = null;
 
+        // Worker 1 reads the section data block by block (the rest is already in memory) and
+        // hashes each block while it is still in this core's cache.
         var digesting = Task.Run(() => Guard(async () =>
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -222,7 +222,13 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
             for (long at = 0; at < fileLength;)
             {
                 long end = Math.Min(at + HashBlock, fileLength);
-                await read.WaitAsync(end, token).ConfigureAwait(false);
+                long readFrom = Math.Max(at, HeaderFormat.Length), readTo = Math.Min(end, sectionsEnd);
+                if (!source.IsLoaded && readFrom < readTo)
+                {
+                    await source.FillAsync(readFrom, (int)(readTo - readFrom), token).ConfigureAwait(false);
+                }
+
+                token.ThrowIfCancellationRequested();
                 var block = buffer.AsSpan((int)at, (int)(end - at));
                 sha.AppendData(block);
                 crc = Crc32Folding.Append(crc, block);
@@ -234,6 +240,8 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
             crc32 = crc;
         }), token);
 
+        // Worker 2 follows: it decrypts a chunk in place only once worker 1 has hashed its
+        // ciphertext, then hashes the plaintext section by section.
         var hashing = Task.Run(() => Guard(async () =>
         {
             using var hasher = new SectionHasher(layout.Sections);
@@ -242,14 +250,13 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
                 for (long at = HeaderFormat.Length; at < sectionsEnd;)
                 {
                     long end = Math.Min(at + HashBlock, sectionsEnd);
-                    await read.WaitAsync(end, token).ConfigureAwait(false);
+                    await digested.WaitAsync(end, token).ConfigureAwait(false);
                     hasher.Append(buffer.AsSpan((int)at, (int)(end - at)));
                     at = end;
                 }
             }
             else
             {
-                // In place: a chunk is decrypted only after the file digest has covered its ciphertext.
                 int chunkSize = header.ChunkSize;
                 long chunks = HeaderFormat.ChunkCount(header.SectionsLength, chunkSize);
                 using var cipher = new ChunkCipher(dataKey, head.AsSpan(HeaderFormat.BaseNonce, HeaderFormat.NonceLength), head);
@@ -272,27 +279,14 @@ internal sealed class ImageOpener(string name, IKeyProvider keys, IReadOnlyColle
             hashes = hasher.Hashes;
         }), token);
 
-        var reading = source.IsLoaded ? Task.CompletedTask : Guard(async () =>
-        {
-            for (long at = HeaderFormat.Length; at < sectionsEnd;)
-            {
-                int n = (int)Math.Min(ReadBlock, sectionsEnd - at);
-                await source.FillAsync(at, n, token).ConfigureAwait(false);
-                at += n;
-                read.Advance(at);
-            }
-
-            read.Advance(fileLength);
-        });
-
         try
         {
-            await Task.WhenAll(reading, digesting, hashing).ConfigureAwait(false);
+            await Task.WhenAll(digesting, hashing).ConfigureAwait(false);
         }
         catch
         {
             // Report the cause, not the cancellations it triggered in the other workers.
-            var errors = new[] { hashing, reading, digesting }
+            var errors = new[] { hashing, digesting }
                 .Where(t => t.IsFaulted)
                 .Select(t => t.Exception!.InnerException!)
                 .ToList();

@@ -75,8 +75,9 @@ internal static class Numbers
             return true;
         }
 
-        return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value)
-            && s.Length >= 10 && char.IsAsciiDigit(s[0]);
+        // ISO 8601 only: "06/30/2025" would parse in the invariant culture, ambiguously.
+        bool iso = s.Length > 11 && s[4] == '-' && s[7] == '-' && s[10] is 'T' or 't' or ' ' && char.IsAsciiDigit(s[0]);
+        return DateTimeOffset.TryParse(iso ? s : "", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value) && iso;
     }
 
     /// <summary>Parses hex byte pairs, ignoring spaces, commas, colons and dashes between them and an optional leading <c>0x</c>.</summary>
