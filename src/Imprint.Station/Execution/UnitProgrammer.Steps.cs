@@ -49,31 +49,31 @@ public sealed partial class UnitProgrammer
         return image;
     }
 
-    // The erase runs covering the firmware: whole sectors of regions that need erasing,
-    // adjacent sectors merged into one range.
-    private static List<(ulong Start, ulong End)> SectorRuns(Device device, MemoryImage firmware)
+    // The erase runs of mode "sectors": whole sectors covering the firmware, the serial
+    // numbers and the dynamic slots (so per-unit data lands in erased flash), in regions that
+    // need erasing, adjacent sectors merged into one range.
+    private static List<(ulong Start, ulong End)> SectorRuns(ProgrammingSpec spec, MemoryImage firmware)
     {
-        var runs = new List<(ulong Start, ulong End)>();
-        foreach (var region in device.FlashRegions.Where(r => r.RequiresErase && r.Sectors.Count > 0))
+        var ranges = firmware.Segments.Select(s => (s.Start, s.End))
+            .Concat(spec.Serials.Select(s => (s.Address, s.Address + (ulong)s.Width)))
+            .Concat(spec.DynamicSlots.Select(d => (d.Address, d.Address + (ulong)d.Length)))
+            .ToList();
+        var sectors = new SortedSet<(ulong Start, ulong End)>();
+        foreach (var region in spec.Device.FlashRegions.Where(r => r.RequiresErase && r.Sectors.Count > 0))
         {
-            foreach (var segment in firmware.Segments)
+            foreach (var (from, to) in ranges)
             {
-                foreach (var (start, size) in region.SectorsCovering(segment.Start, segment.End))
-                {
-                    ulong end = start + size;
-                    if (runs.Count > 0 && runs[^1].End >= start)
-                    {
-                        runs[^1] = (runs[^1].Start, Math.Max(runs[^1].End, end));
-                    }
-                    else
-                    {
-                        runs.Add((start, end));
-                    }
-                }
+                foreach (var (start, size) in region.SectorsCovering(from, to)) sectors.Add((start, start + size));
             }
         }
 
-        runs.Sort();
+        var runs = new List<(ulong Start, ulong End)>();
+        foreach (var (start, end) in sectors)
+        {
+            if (runs.Count > 0 && runs[^1].End >= start) runs[^1] = (runs[^1].Start, Math.Max(runs[^1].End, end));
+            else runs.Add((start, end));
+        }
+
         return runs;
     }
 
@@ -157,7 +157,7 @@ public sealed partial class UnitProgrammer
                 break;
 
             default:
-                foreach (var (from, to) in SectorRuns(run.Image.Spec.Device, run.Image.Firmware))
+                foreach (var (from, to) in SectorRuns(run.Image.Spec, run.Image.Firmware))
                 {
                     await target.EraseRangeAsync(from, to, reporter, ct);
                 }
@@ -171,7 +171,7 @@ public sealed partial class UnitProgrammer
         var device = run.Image.Spec.Device;
         var ranges = step.Address is { } a
             ? [(a, a + (step.Length ?? 0))]
-            : SectorRuns(device, run.Image.Firmware);
+            : SectorRuns(run.Image.Spec, run.Image.Firmware);
         long total = ranges.Sum(r => (long)(r.Item2 - r.Item1)), done = 0;
         var buffer = new byte[ChunkSize];
         foreach (var (start, end) in ranges)

@@ -200,6 +200,31 @@ public sealed class UnitProgrammerTests : IDisposable
     }
 
     [Fact]
+    public async Task EraseSectors_CoversTheSerialsAndSlots_SoAReusedPartTakesNewPerUnitData()
+    {
+        var spec = TestImages.Spec(
+            dynamic: true,
+            script:
+            [
+                new ScriptStep { Kind = StepKind.Erase, Erase = EraseMode.Sectors },
+                new ScriptStep { Kind = StepKind.BlankCheck },
+                new ScriptStep { Kind = StepKind.Program },
+                new ScriptStep { Kind = StepKind.ProgramSerial, Name = "sn" },
+                new ScriptStep { Kind = StepKind.ProgramDynamic, Name = "mac" },
+            ]);
+        var mcu = new VirtualMcu(TestDevices.Lm3s6965());
+        mcu.Program(TestDevices.SerialAddress, [0, 0, 0, 0]);
+        mcu.Program(TestDevices.MacAddress, [0, 0, 0, 0, 0, 0, 0, 0]);
+
+        var record = await _programmer.ProgramAsync(TestImages.Open(spec), new VirtualTargetSession(mcu), new Dictionary<string, byte[]> { ["mac"] = [1, 2, 3, 4, 5, 6] });
+
+        record.Result.ShouldBe(UnitResult.Pass, record.FailureMessage);
+        var mac = new byte[6];
+        mcu.ReadMemory(TestDevices.MacAddress, mac);
+        mac.ShouldBe(new byte[] { 1, 2, 3, 4, 5, 6 });
+    }
+
+    [Fact]
     public async Task PowerSwitchThatCannotSwitchOff_FailsTheUnitAtThatStep()
     {
         var programmer = new UnitProgrammer(_state, "st-test", _time, new StuckPowerSwitch());
