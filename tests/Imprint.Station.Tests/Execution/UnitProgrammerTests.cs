@@ -1,3 +1,4 @@
+using Imprint.Devices;
 using System.Buffers.Binary;
 using Imprint.Projects;
 using Imprint.Station;
@@ -222,6 +223,30 @@ public sealed class UnitProgrammerTests : IDisposable
         var mac = new byte[6];
         mcu.ReadMemory(TestDevices.MacAddress, mac);
         mac.ShouldBe(new byte[] { 1, 2, 3, 4, 5, 6 });
+    }
+
+    [Fact]
+    public async Task OptionBytes_AreProgrammedAndReadBack_AndResetHaltLeavesTheCoreHalted()
+    {
+        var device = TestDevices.Lm3s6965() with
+        {
+            Memory = [.. TestDevices.Lm3s6965().Memory, new MemoryRegion { Name = "options", Kind = MemoryKind.OptionBytes, Start = 0x1FFF_C000, Size = 0x10 }],
+        };
+        var spec = TestImages.Spec(device: device, script:
+        [
+            new ScriptStep { Kind = StepKind.WriteOptionBytes, Address = 0x1FFF_C000, Data = [0xAA, 0x55, 0xF0, 0x0F] },
+            new ScriptStep { Kind = StepKind.Reset, Halt = true },
+        ]);
+        var mcu = new VirtualMcu(device);
+
+        var record = await _programmer.ProgramAsync(TestImages.Open(spec), new VirtualTargetSession(mcu));
+
+        record.Result.ShouldBe(UnitResult.Pass, record.FailureMessage);
+        record.Steps.Select(s => s.Step).ShouldBe(["option bytes 0x1FFFC000", "reset halt", "power off (after unit)"]);
+        var options = new byte[4];
+        mcu.ReadMemory(0x1FFF_C000, options);
+        options.ShouldBe(new byte[] { 0xAA, 0x55, 0xF0, 0x0F });
+        mcu.State.ShouldBe(VirtualCoreState.Halted);
     }
 
     [Fact]
