@@ -13,8 +13,6 @@ internal static class ApiProblems
 
     public static ProblemHttpResult Conflict(string detail) => Problem(StatusCodes.Status409Conflict, "Conflict", detail);
 
-    public static ProblemHttpResult Refused(string detail) => Problem(StatusCodes.Status422UnprocessableEntity, "Refused", detail);
-
     public static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail });
 }
