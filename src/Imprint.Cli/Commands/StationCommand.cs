@@ -26,7 +26,22 @@ internal static class StationCommand
     private static Option<string> DirOption() =>
         new("--dir", "--station-dir") { Description = "The station folder (default $IMPRINT_HOME/station or ~/.local/share/imprint/station)." };
 
-    private static StationDirectory OpenDirectory(ParseResult parse, Option<string> dir) => new(parse.GetValue(dir) ?? StationDirectory.DefaultPath());
+    // Reading commands never create a station where a mistyped --dir points.
+    private static StationDirectory OpenDirectory(ParseResult parse, Option<string> dir, StationNeeds needs = StationNeeds.Database)
+    {
+        var path = Path.GetFullPath(parse.GetValue(dir) ?? StationDirectory.DefaultPath());
+        if (needs == StationNeeds.Database && !File.Exists(Path.Combine(path, "station.db")))
+        {
+            throw new ImprintException($"{path} holds no station (no station.db); give --dir, or program a unit there first.");
+        }
+
+        if (needs == StationNeeds.Folder && !Directory.Exists(path))
+        {
+            throw new ImprintException($"{path} holds no station (the folder does not exist); give --dir.");
+        }
+
+        return new StationDirectory(path);
+    }
 
     private static Command CreateServe()
     {
@@ -177,7 +192,7 @@ internal static class StationCommand
         add.Options.Add(addJson);
         CliAction.Set(add, (parse, _) =>
         {
-            var store = new KeyStore(OpenDirectory(parse, addDir));
+            var store = new KeyStore(OpenDirectory(parse, addDir, StationNeeds.Nothing));
             var added = parse.GetValue(files)!.Select(store.Add).ToList();
             if (parse.GetValue(addJson)) CliAction.WriteJson(added.Select(View));
             else foreach (var k in added) Console.WriteLine($"added {KindText(k.Kind)} {k.Id}");
@@ -191,7 +206,7 @@ internal static class StationCommand
         list.Options.Add(listJson);
         CliAction.Set(list, (parse, _) =>
         {
-            var keys = new KeyStore(OpenDirectory(parse, listDir)).List();
+            var keys = new KeyStore(OpenDirectory(parse, listDir, StationNeeds.Folder)).List();
             if (parse.GetValue(listJson)) CliAction.WriteJson(keys.Select(View));
             else foreach (var k in keys) Console.WriteLine($"{KindText(k.Kind),-10} {k.Id}");
             return Task.FromResult(0);
@@ -204,7 +219,7 @@ internal static class StationCommand
         delete.Options.Add(deleteDir);
         CliAction.Set(delete, (parse, _) =>
         {
-            var key = new KeyStore(OpenDirectory(parse, deleteDir)).Delete(parse.GetValue(id)!);
+            var key = new KeyStore(OpenDirectory(parse, deleteDir, StationNeeds.Folder)).Delete(parse.GetValue(id)!);
             Console.WriteLine($"deleted {KindText(key.Kind)} {key.Id}");
             return Task.FromResult(0);
         });
@@ -218,6 +233,13 @@ internal static class StationCommand
     private static object View(StationKey key) => new { kind = KindText(key.Kind), id = key.Id };
 
     private static string KindText(StationKeyKind kind) => kind == StationKeyKind.Encryption ? "encryption" : "signer";
+
+    private enum StationNeeds
+    {
+        Nothing,
+        Folder,
+        Database,
+    }
 
     private static string Clip(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
 }

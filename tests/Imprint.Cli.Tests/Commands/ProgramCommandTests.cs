@@ -102,6 +102,10 @@ public sealed class ProgramCommandTests : IDisposable
         var list = JsonDocument.Parse((await CliRunner.RunAsync("station", "keys", "list", "--dir", _temp.File("st"), "--json")).StdOut).RootElement;
         list.GetArrayLength().ShouldBe(2);
         (await CliRunner.RunAsync("station", "keys", "delete", "k-line1", "--dir", _temp.File("st"))).StdOut.ShouldBe("deleted encryption k-line1\n");
+        var noStation = await CliRunner.RunAsync("station", "log", "--dir", _temp.File("typo"));
+        noStation.ExitCode.ShouldBe(1);
+        noStation.StdErr.Trim().ShouldBe($"error: {_temp.File("typo")} holds no station (no station.db); give --dir, or program a unit there first.");
+        Directory.Exists(_temp.File("typo")).ShouldBeFalse();
         var missing = await CliRunner.RunAsync("station", "keys", "delete", "k-line1", "--dir", _temp.File("st"));
         missing.ExitCode.ShouldBe(1);
         missing.StdErr.Trim().ShouldBe("error: the station holds no key 'k-line1'.");
