@@ -110,6 +110,13 @@ public sealed class ProgrammingImage
             ? section
             : throw new ImageException($"{Name} holds no section named '{sectionName}'.");
 
+    /// <summary>
+    /// Returns the verified content, for writing it again (for example under another customer
+    /// key, or signed by another key); the new image gets a new id.
+    /// </summary>
+    /// <returns>The spec, sections and build information.</returns>
+    public ImageContent ToContent() => new(Spec, Sections, Build);
+
     private MemoryImage MergeFirmware()
     {
         var image = new MemoryImage();

@@ -269,6 +269,24 @@ public sealed class ImageReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task ToContent_RewritesUnderAnotherKeyWithANewIdAndTheSameContent()
+    {
+        var path = _dir.File("sap.imp");
+        var first = await ImageWriter.WriteAsync(ImageSamples.Content(), path, _signer, _key);
+        var original = await ImageReader.OpenAsync(path, new KeyRing([_key]));
+        var other = EncryptionKey.Create("customer-b");
+
+        var second = await ImageWriter.WriteAsync(original.ToContent(), _dir.File("copy.imp"), _signer, other);
+        var copy = await ImageReader.OpenAsync(_dir.File("copy.imp"), new KeyRing([other]));
+
+        second.ShouldNotBe(first);
+        copy.Header.KeyId.ShouldBe("customer-b");
+        ManifestJson.SerializeSpec(copy.Spec).ShouldBe(ManifestJson.SerializeSpec(original.Spec));
+        copy.Sections.Select(s => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(s.Data.Span)))
+            .ShouldBe(original.Sections.Select(s => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(s.Data.Span))));
+    }
+
+    [Fact]
     public async Task Open_MissingFile_SaysItDoesNotExist()
     {
         var path = _dir.File("nope.imp");
