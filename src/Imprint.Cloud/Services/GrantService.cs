@@ -1,0 +1,351 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Imprint.Cloud.Internal;
+using Imprint.Cloud.Security;
+using Imprint.Cloud.Storage;
+using Imprint.Projects;
+using Imprint.Sdk.Cloud;
+
+namespace Imprint.Cloud.Services;
+
+/// <summary>
+/// Permission to program. One transaction checks the station, the job, the date window and the
+/// count; reserves the count with an atomic conditional update; allocates serial numbers from the
+/// account's pools (returned numbers first); and records the reserved units. No in-memory state:
+/// several hosts on one database behave as one.
+/// </summary>
+public sealed class GrantService(CloudDatabase database, TimeProvider time, CloudSigningKey key, CloudOptions options)
+{
+    public async Task<SignedGrant> RequestAsync(StationIdentity station, GrantRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(station);
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Units < 1 || request.Units > options.MaxUnitsPerGrant)
+        {
+            throw CloudException.Invalid("units", $"is {request.Units}; a grant covers 1 to {options.MaxUnitsPerGrant} units.");
+        }
+
+        if (request.JobId is null && request.ImageId is null)
+        {
+            throw CloudException.Invalid("jobId", "or imageId is required.");
+        }
+
+        var grant = await database.WriteAsync(s => ReserveAsync(s, station, request, ct), ct).ConfigureAwait(false);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(grant, CloudJson.Options);
+        return new SignedGrant(grant, Convert.ToBase64String(payload), key.Sign(payload), key.KeyId);
+    }
+
+    /// <summary>
+    /// Returns reservations whose report-by time has passed: their count goes back to the job and
+    /// their serial numbers to the pool's free list. Runs lazily inside the grant transaction when a
+    /// job runs short, and from the background sweeper.
+    /// </summary>
+    public Task<int> ReclaimExpiredAsync(CancellationToken ct) =>
+        database.WriteAsync(s => ReclaimAsync(s, null, time.Now(), ct), ct);
+
+    internal static async Task RequireAuthorizedAsync(DbSession s, JobRow job, StationIdentity station, CancellationToken ct)
+    {
+        var row = await s.QuerySingleOrDefaultAsync<(string Status, string FactoryId, long Authorized)>(
+            """
+            SELECT st.status, st.factory_id, (SELECT COUNT(*) FROM job_stations js WHERE js.job_id = @JobId AND js.station_id = st.id) AS authorized
+            FROM stations st WHERE st.id = @StationId AND st.account_id = @AccountId
+            """, new { JobId = job.Id, station.StationId, station.AccountId }, ct).ConfigureAwait(false);
+        CheckStation(job.Id, job.FactoryId, job.AllStations != 0, station.StationId, row.Status, row.FactoryId, row.Authorized);
+    }
+
+    private static void CheckStation(string jobId, string jobFactory, bool allStations, string stationId, string? status, string? stationFactory, long authorized)
+    {
+        if (status != "active")
+        {
+            throw new CloudException(CloudErrorKind.Forbidden, "Station not active", $"Station '{stationId}' is deprovisioned.");
+        }
+
+        if (stationFactory != jobFactory)
+        {
+            throw new CloudException(CloudErrorKind.Forbidden, "Station not authorized",
+                $"Station '{stationId}' belongs to factory '{stationFactory}', but job '{jobId}' runs in factory '{jobFactory}'.");
+        }
+
+        if (!allStations && authorized == 0)
+        {
+            throw new CloudException(CloudErrorKind.Forbidden, "Station not authorized", $"Station '{stationId}' is not authorized for job '{jobId}'.");
+        }
+    }
+
+    private async Task<Grant> ReserveAsync(DbSession s, StationIdentity station, GrantRequest request, CancellationToken ct)
+    {
+        var now = time.Now();
+        var n = request.Units;
+        var where = request.JobId is not null ? "j.id = @JobId" : "j.image_id = @ImageId AND j.status <> 'deleted'";
+        var job = await s.QuerySingleOrDefaultAsync<GrantContext>(
+            $"""
+            SELECT j.id, j.factory_id, j.image_id, j.serials, j.max_count, j.valid_from, j.valid_until, j.per_station_cap, j.all_stations, j.status,
+                st.status AS station_status, st.factory_id AS station_factory,
+                (SELECT COUNT(*) FROM job_stations js WHERE js.job_id = j.id AND js.station_id = st.id) AS authorized
+            FROM jobs j JOIN stations st ON st.id = @StationId AND st.account_id = j.account_id
+            WHERE j.account_id = @AccountId AND {where}
+            """, new { request.JobId, request.ImageId, station.StationId, station.AccountId }, ct).ConfigureAwait(false)
+            ?? throw CloudException.NotFound("Job", request.JobId ?? request.ImageId!);
+
+        CheckStation(job.Id, job.FactoryId, job.AllStations != 0, station.StationId, job.StationStatus, job.StationFactory, job.Authorized);
+        RequireActive(job.Id, job.Status);
+        if (job.ValidFrom is { } from && now < from)
+        {
+            throw new CloudException(CloudErrorKind.Conflict, "Job not yet valid", $"Job '{job.Id}' may not be programmed before {Time.From(from):u}.");
+        }
+
+        if (job.ValidUntil is { } until && now > until)
+        {
+            throw new CloudException(CloudErrorKind.Conflict, "Job expired", $"Job '{job.Id}' may not be programmed after {Time.From(until):u}.");
+        }
+
+        var reclaimed = false;
+        if (!await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
+        {
+            reclaimed = true;
+            await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
+            if (!await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
+            {
+                var current = await s.QuerySingleOrDefaultAsync<(string Status, long Used, long Reserved, long? MaxCount)>(
+                    "SELECT status, used, reserved, max_count FROM jobs WHERE id = @Id", new { job.Id }, ct).ConfigureAwait(false);
+                RequireActive(job.Id, current.Status);
+                var left = Math.Max(0, (current.MaxCount ?? 0) - current.Used - current.Reserved);
+                throw new CloudException(CloudErrorKind.Conflict, "Count exhausted",
+                    $"Job '{job.Id}' has {left} of {current.MaxCount} units left ({current.Used} programmed, {current.Reserved} reserved); {n} were asked for.");
+            }
+        }
+
+        if (job.PerStationCap is { } cap && n > cap)
+        {
+            throw new CloudException(CloudErrorKind.Conflict, "Station cap reached", $"Job '{job.Id}' allows {cap} units per station; {n} were asked for in one grant.");
+        }
+
+        if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
+        {
+            if (!reclaimed)
+            {
+                await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
+            }
+
+            if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
+            {
+                throw new CloudException(CloudErrorKind.Conflict, "Station cap reached",
+                    $"Station '{station.StationId}' has reached the cap of {job.PerStationCap} units for job '{job.Id}'.");
+            }
+        }
+
+        var definitions = Json.Read<List<SerialDefinition>>(job.Serials, []);
+        var units = new List<SerialValue>[n];
+        for (var i = 0; i < n; i++)
+        {
+            units[i] = new List<SerialValue>(definitions.Count);
+        }
+
+        // Pools are locked in name order so two grants never wait on each other's pools crosswise.
+        foreach (var definition in definitions.OrderBy(d => d.Pool, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var values = await AllocateAsync(s, station.AccountId, definition, n, ct).ConfigureAwait(false);
+            for (var i = 0; i < n; i++)
+            {
+                units[i].Add(new SerialValue(definition.Name, definition.Pool, values[i]));
+            }
+        }
+
+        // Report the serials in the job's definition order, whatever the allocation order was.
+        var order = definitions.Select((d, i) => (d.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        var grantUnits = units.Select((list, i) => new GrantUnit(i, [.. list.OrderBy(v => order[v.Name])])).ToList();
+
+        var grantId = Ids.New("grt");
+        var expires = now + (long)options.GrantLifetime.TotalMilliseconds;
+        var reclaimAt = expires + (long)options.ResultGrace.TotalMilliseconds;
+        await InsertUnitsAsync(s, grantId, station, job, grantUnits, now, expires, reclaimAt, ct).ConfigureAwait(false);
+        return new Grant(grantId, station.AccountId, job.FactoryId, station.StationId, job.Id, job.ImageId, grantUnits,
+            Time.From(now), Time.From(expires), Time.From(reclaimAt));
+    }
+
+    private static void RequireActive(string jobId, string status)
+    {
+        if (status != "active")
+        {
+            throw new CloudException(CloudErrorKind.Conflict, "Job not active", $"Job '{jobId}' is {status}; no units are granted.");
+        }
+    }
+
+    private static async Task<bool> TryReserveJobAsync(DbSession s, string jobId, int n, CancellationToken ct) =>
+        await s.ExecuteAsync(
+            "UPDATE jobs SET reserved = reserved + @n WHERE id = @jobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count)",
+            new { n = (long)n, jobId }, ct).ConfigureAwait(false) == 1;
+
+    private static async Task<bool> TryReserveStationAsync(DbSession s, string jobId, string stationId, int n, long? cap, CancellationToken ct) =>
+        await s.ExecuteAsync(
+            """
+            INSERT INTO job_station_usage (job_id, station_id, used, reserved) VALUES (@jobId, @stationId, 0, @n)
+            ON CONFLICT (job_id, station_id) DO UPDATE SET reserved = job_station_usage.reserved + @n
+            WHERE @cap IS NULL OR job_station_usage.used + job_station_usage.reserved + @n <= @cap
+            """, new { jobId, stationId, n = (long)n, cap }, ct).ConfigureAwait(false) == 1;
+
+    private static async Task<long[]> AllocateAsync(DbSession s, string accountId, SerialDefinition definition, int n, CancellationToken ct)
+    {
+        var pool = definition.Pool;
+        var values = (await s.QueryAsync<long>(
+            """
+            DELETE FROM serial_free WHERE account_id = @accountId AND pool = @pool AND value IN
+                (SELECT value FROM serial_free WHERE account_id = @accountId AND pool = @pool ORDER BY value LIMIT @n {skip_locked})
+            RETURNING value
+            """, new { accountId, pool, n }, ct).ConfigureAwait(false)).Order().ToList();
+        var k = n - values.Count;
+        if (k > 0)
+        {
+            var start = (long)definition.Start;
+            var step = (long)definition.Step;
+            var sql = """
+                UPDATE serial_pools SET next_value = (CASE WHEN next_value < @start THEN @start ELSE next_value END) + @step * @k
+                WHERE account_id = @accountId AND name = @pool RETURNING next_value
+                """;
+            var next = await s.QuerySingleOrDefaultAsync<long?>(sql, new { start, step, k = (long)k, accountId, pool }, ct).ConfigureAwait(false);
+            if (next is null)
+            {
+                // Pools are created when a job naming them is registered; this covers a pool removed by hand.
+                await s.ExecuteAsync("INSERT INTO serial_pools (account_id, name, next_value) VALUES (@accountId, @pool, @start) ON CONFLICT (account_id, name) DO NOTHING",
+                    new { accountId, pool, start }, ct).ConfigureAwait(false);
+                next = await s.QuerySingleOrDefaultAsync<long?>(sql, new { start, step, k = (long)k, accountId, pool }, ct).ConfigureAwait(false);
+            }
+
+            var first = next!.Value - (step * k);
+            for (var i = 0; i < k; i++)
+            {
+                values.Add(first + (i * step));
+            }
+        }
+
+        return [.. values];
+    }
+
+    private static async Task InsertUnitsAsync(DbSession s, string grantId, StationIdentity station, GrantContext job, List<GrantUnit> units,
+        long now, long expires, long reclaimAt, CancellationToken ct)
+    {
+        var sql = new StringBuilder(
+            "INSERT INTO grant_units (grant_id, idx, account_id, factory_id, job_id, image_id, station_id, state, issued_at, expires_at, reclaim_at, serials, serial_key) VALUES ");
+        var p = new DynamicParameters(new { grantId, station.AccountId, job.FactoryId, JobId = job.Id, job.ImageId, station.StationId, now, expires, reclaimAt });
+        for (var i = 0; i < units.Count; i++)
+        {
+            if (i > 0)
+            {
+                sql.Append(", ");
+            }
+
+            sql.Append(CultureInfo.InvariantCulture,
+                $"(@grantId, @i{i}, @AccountId, @FactoryId, @JobId, @ImageId, @StationId, 'reserved', @now, @expires, @reclaimAt, @s{i}, @k{i})");
+            p.Add("i" + i, (long)i);
+            p.Add("s" + i, Json.Write(units[i].Serials));
+            p.Add("k" + i, SerialKey(units[i].Serials));
+        }
+
+        await s.ExecuteAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>" 17 42 ": what a serial-number search matches with LIKE '% 42 %'.</summary>
+    internal static string SerialKey(IEnumerable<SerialValue> serials)
+    {
+        var builder = new StringBuilder(" ");
+        foreach (var v in serials)
+        {
+            builder.Append(v.Value.ToString(CultureInfo.InvariantCulture)).Append(' ');
+        }
+
+        return builder.ToString();
+    }
+
+    private const string SkipLocked = "{skip_locked}";
+
+    internal async Task<int> ReclaimAsync(DbSession s, string? jobId, long now, CancellationToken ct)
+    {
+        // Rows another transaction holds (a result being committed) are skipped, not waited for.
+        var expired = (await s.QueryAsync<ExpiredUnit>(
+            $"""
+            UPDATE grant_units SET state = 'expired'
+            WHERE (grant_id, idx) IN (SELECT grant_id, idx FROM grant_units WHERE state = 'reserved' AND reclaim_at <= @now
+                {(jobId is null ? "" : "AND job_id = @jobId")} ORDER BY reclaim_at LIMIT 1000 {SkipLocked})
+            RETURNING account_id, job_id, station_id, serials
+            """, new { now, jobId }, ct).ConfigureAwait(false)).ToList();
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        foreach (var group in expired.GroupBy(u => u.JobId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            await s.ExecuteAsync("UPDATE jobs SET reserved = reserved - @n WHERE id = @job", new { n = (long)group.Count(), job = group.Key }, ct).ConfigureAwait(false);
+            foreach (var perStation in group.GroupBy(u => u.StationId).OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                await s.ExecuteAsync("UPDATE job_station_usage SET reserved = reserved - @n WHERE job_id = @job AND station_id = @station",
+                    new { n = (long)perStation.Count(), job = group.Key, station = perStation.Key }, ct).ConfigureAwait(false);
+            }
+        }
+
+        var free = expired.SelectMany(u => Json.Read<List<SerialValue>>(u.Serials, []).Select(v => (u.AccountId, v.Pool, v.Value))).ToList();
+        await ReturnSerialsAsync(s, free, ct).ConfigureAwait(false);
+        return expired.Count;
+    }
+
+    internal static async Task ReturnSerialsAsync(DbSession s, IReadOnlyList<(string AccountId, string Pool, long Value)> values, CancellationToken ct)
+    {
+        foreach (var chunk in values.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.Pool, StringComparer.Ordinal).ThenBy(v => v.Value).Chunk(200))
+        {
+            var sql = new StringBuilder("INSERT INTO serial_free (account_id, pool, value) VALUES ");
+            var p = new DynamicParameters();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@a{i}, @p{i}, @v{i})");
+                p.Add("a" + i, chunk[i].AccountId);
+                p.Add("p" + i, chunk[i].Pool);
+                p.Add("v" + i, chunk[i].Value);
+            }
+
+            sql.Append(" ON CONFLICT (account_id, pool, value) DO NOTHING");
+            await s.ExecuteAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+        }
+    }
+
+    private sealed class GrantContext
+    {
+        public string Id { get; set; } = "";
+
+        public string FactoryId { get; set; } = "";
+
+        public string ImageId { get; set; } = "";
+
+        public string Serials { get; set; } = "[]";
+
+        public long? MaxCount { get; set; }
+
+        public long? ValidFrom { get; set; }
+
+        public long? ValidUntil { get; set; }
+
+        public long? PerStationCap { get; set; }
+
+        public long AllStations { get; set; }
+
+        public string Status { get; set; } = "";
+
+        public string StationStatus { get; set; } = "";
+
+        public string StationFactory { get; set; } = "";
+
+        public long Authorized { get; set; }
+    }
+
+    private sealed class ExpiredUnit
+    {
+        public string AccountId { get; set; } = "";
+
+        public string JobId { get; set; } = "";
+
+        public string StationId { get; set; } = "";
+
+        public string Serials { get; set; } = "[]";
+    }
+}

@@ -1,0 +1,404 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Imprint.Cloud.Internal;
+using Imprint.Cloud.Security;
+using Imprint.Cloud.Storage;
+using Imprint.Sdk.Cloud;
+
+namespace Imprint.Cloud.Services;
+
+/// <summary>
+/// The global log: result ingestion (idempotent by record id: a retried upload changes nothing),
+/// queries, exports and the counters results move.
+/// </summary>
+public sealed class RecordService(CloudDatabase database, TimeProvider time, CloudOptions options)
+{
+    internal const string Columns = """
+        id, job_id, image_id, factory_id, station_id, grant_id, unit_idx, started_at, finished_at, duration_ms, result, failure_step, failure_message,
+        serials, custom_data, test_results, dynamic_data, steps, received_at, late, seq
+        """;
+
+    public async Task<ResultsResponse> IngestAsync(StationIdentity station, IReadOnlyList<ProgrammingRecord> records, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(station);
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return new ResultsResponse(0, 0, 0);
+        }
+
+        if (records.Count > options.MaxRecordsPerUpload)
+        {
+            throw CloudException.Invalid("records", $"has {records.Count} entries; the limit per upload is {options.MaxRecordsPerUpload}.");
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            ValidateRecord(records[i], $"records[{i}]");
+        }
+
+        return await database.WriteAsync(s => IngestAsync(s, station, records, ct), ct).ConfigureAwait(false);
+    }
+
+    private async Task<ResultsResponse> IngestAsync(DbSession s, StationIdentity station, IReadOnlyList<ProgrammingRecord> records, CancellationToken ct)
+    {
+        var now = time.Now();
+        int accepted = 0, duplicates = 0, late = 0;
+        var jobDelta = new SortedDictionary<string, Delta>(StringComparer.Ordinal);
+        var usageDelta = new SortedDictionary<(string Job, string Station), Delta>();
+        var stationDelta = new Delta();
+        var used = new List<(string Pool, long Value, string RecordId)>();
+        var returned = new List<(string AccountId, string Pool, long Value)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < records.Count; i++)
+        {
+            var r = records[i];
+            if (!seen.Add(r.Id))
+            {
+                duplicates++;
+                continue;
+            }
+
+            var success = r.Result == UnitResult.Success;
+            var inserted = await s.QuerySingleOrDefaultAsync<InsertedRow>(
+                """
+                INSERT INTO records (id, account_id, job_id, image_id, factory_id, station_id, grant_id, unit_idx, started_at, finished_at, duration_ms,
+                    result, failure_step, failure_message, serials, serial_key, custom_data, test_results, dynamic_data, steps, received_at, late)
+                SELECT @Id, u.account_id, u.job_id, u.image_id, u.factory_id, u.station_id, u.grant_id, u.idx, @started, @finished, @duration,
+                    @result, @FailureStep, @FailureMessage, u.serials, u.serial_key, @custom, @tests, @dynamic, @steps, @now, 0
+                FROM grant_units u WHERE u.grant_id = @GrantId AND u.idx = @UnitIndex AND u.account_id = @AccountId AND u.station_id = @StationId
+                ON CONFLICT (account_id, id) DO NOTHING
+                RETURNING seq, job_id
+                """,
+                new
+                {
+                    r.Id, started = r.StartedAt.ToUnixTimeMilliseconds(), finished = r.FinishedAt.ToUnixTimeMilliseconds(),
+                    duration = (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds, result = success ? "success" : "failure",
+                    r.FailureStep, r.FailureMessage, custom = Json.Write(r.CustomData ?? new Dictionary<string, string>()),
+                    tests = Json.Write(r.TestResults ?? []), dynamic = Json.Write(r.DynamicData ?? new Dictionary<string, string>()),
+                    steps = Json.Write(r.Steps ?? new Dictionary<string, long>()), now, r.GrantId, UnitIndex = (long)r.UnitIndex,
+                    station.AccountId, station.StationId,
+                }, ct).ConfigureAwait(false);
+            if (inserted is null)
+            {
+                var exists = await s.ScalarAsync<long>("SELECT COUNT(*) FROM records WHERE account_id = @AccountId AND id = @Id", new { station.AccountId, r.Id }, ct).ConfigureAwait(false);
+                if (exists == 0)
+                {
+                    throw new CloudException(CloudErrorKind.NotFound, "Grant unit not found",
+                        $"records[{i}]: grant '{r.GrantId}' has no unit {r.UnitIndex} for station '{station.StationId}'.");
+                }
+
+                duplicates++;
+                continue;
+            }
+
+            var unit = await s.QuerySingleOrDefaultAsync<UnitRow>(
+                "UPDATE grant_units SET state = @state, record_id = @Id WHERE grant_id = @GrantId AND idx = @UnitIndex AND state = 'reserved' RETURNING job_id, station_id, serials",
+                new { state = success ? "succeeded" : "failed", r.Id, r.GrantId, UnitIndex = (long)r.UnitIndex }, ct).ConfigureAwait(false);
+            accepted++;
+            if (unit is not null)
+            {
+                var serials = Json.Read<List<SerialValue>>(unit.Serials, []);
+                var job = Get(jobDelta, unit.JobId);
+                var usage = Get(usageDelta, (unit.JobId, station.StationId));
+                job.Reserved--;
+                usage.Reserved--;
+                if (success)
+                {
+                    job.Used++;
+                    usage.Used++;
+                    stationDelta.Used++;
+                    used.AddRange(serials.Select(v => (v.Pool, v.Value, r.Id)));
+                }
+                else
+                {
+                    job.Failed++;
+                    stationDelta.Failed++;
+                    if (!await BurnsFailedAsync(s, unit.JobId, ct).ConfigureAwait(false))
+                    {
+                        returned.AddRange(serials.Select(v => (station.AccountId, v.Pool, v.Value)));
+                    }
+                }
+
+                continue;
+            }
+
+            late += await LateAsync(s, station, r, inserted, success, used, stationDelta, i, ct).ConfigureAwait(false);
+        }
+
+        foreach (var (jobId, d) in jobDelta)
+        {
+            await s.ExecuteAsync("UPDATE jobs SET used = used + @Used, failed = failed + @Failed, reserved = reserved + @Reserved WHERE id = @jobId",
+                new { d.Used, d.Failed, d.Reserved, jobId }, ct).ConfigureAwait(false);
+        }
+
+        foreach (var ((jobId, stationId), d) in usageDelta)
+        {
+            await s.ExecuteAsync("UPDATE job_station_usage SET used = used + @Used, reserved = reserved + @Reserved WHERE job_id = @jobId AND station_id = @stationId",
+                new { d.Used, d.Reserved, jobId, stationId }, ct).ConfigureAwait(false);
+        }
+
+        if (stationDelta.Used != 0 || stationDelta.Failed != 0)
+        {
+            await s.ExecuteAsync("UPDATE stations SET programmed = programmed + @Used, failed = failed + @Failed, last_seen_at = @now WHERE id = @StationId",
+                new { stationDelta.Used, stationDelta.Failed, now, station.StationId }, ct).ConfigureAwait(false);
+        }
+
+        await MarkUsedAsync(s, station.AccountId, used, ct).ConfigureAwait(false);
+        await GrantService.ReturnSerialsAsync(s, returned, ct).ConfigureAwait(false);
+        return new ResultsResponse(accepted, duplicates, late);
+    }
+
+    /// <summary>
+    /// A result for a unit whose reservation was already reclaimed: the station finished after its
+    /// report-by time. The record is kept (flagged late); a success counts only if the count still
+    /// allows it, and takes its serial numbers back out of the free list.
+    /// </summary>
+    private async Task<int> LateAsync(DbSession s, StationIdentity station, ProgrammingRecord r, InsertedRow inserted, bool success,
+        List<(string Pool, long Value, string RecordId)> used, Delta stationDelta, int index, CancellationToken ct)
+    {
+        var unit = await s.QuerySingleOrDefaultAsync<UnitRow>(
+            "UPDATE grant_units SET state = @state, record_id = @Id WHERE grant_id = @GrantId AND idx = @UnitIndex AND state = 'expired' RETURNING job_id, station_id, serials",
+            new { state = success ? "late-succeeded" : "late-failed", r.Id, r.GrantId, UnitIndex = (long)r.UnitIndex }, ct).ConfigureAwait(false);
+        if (unit is null)
+        {
+            var other = await s.QuerySingleOrDefaultAsync<string>("SELECT record_id FROM grant_units WHERE grant_id = @GrantId AND idx = @UnitIndex",
+                new { r.GrantId, UnitIndex = (long)r.UnitIndex }, ct).ConfigureAwait(false);
+            throw new CloudException(CloudErrorKind.Conflict, "Unit already reported",
+                $"records[{index}]: unit {r.UnitIndex} of grant '{r.GrantId}' was already reported as record '{other}'.");
+        }
+
+        await s.ExecuteAsync("UPDATE records SET late = 1 WHERE seq = @Seq", new { inserted.Seq }, ct).ConfigureAwait(false);
+        if (!success)
+        {
+            await s.ExecuteAsync("UPDATE jobs SET failed = failed + 1 WHERE id = @JobId", new { unit.JobId }, ct).ConfigureAwait(false);
+            stationDelta.Failed++;
+            return 1;
+        }
+
+        var counted = await s.ExecuteAsync("UPDATE jobs SET used = used + 1 WHERE id = @JobId AND (max_count IS NULL OR used + reserved + 1 <= max_count)",
+            new { unit.JobId }, ct).ConfigureAwait(false);
+        if (counted == 1)
+        {
+            await s.ExecuteAsync("UPDATE job_station_usage SET used = used + 1 WHERE job_id = @JobId AND station_id = @StationId", new { unit.JobId, station.StationId }, ct).ConfigureAwait(false);
+        }
+
+        stationDelta.Used++;
+        foreach (var v in Json.Read<List<SerialValue>>(unit.Serials, []))
+        {
+            await s.ExecuteAsync("DELETE FROM serial_free WHERE account_id = @AccountId AND pool = @Pool AND value = @Value", new { station.AccountId, v.Pool, v.Value }, ct).ConfigureAwait(false);
+            var claimed = await s.ExecuteAsync(
+                "INSERT INTO serial_used (account_id, pool, value, record_id) VALUES (@AccountId, @Pool, @Value, @Id) ON CONFLICT (account_id, pool, value) DO NOTHING",
+                new { station.AccountId, v.Pool, v.Value, r.Id }, ct).ConfigureAwait(false);
+            if (claimed == 0)
+            {
+                await AuditLog.AppendAsync(s, time, station.AccountId, $"station {station.StationId}", "serial.conflict", r.Id,
+                    $"late success reused serial {v.Pool}={v.Value}, already given to another unit", ct).ConfigureAwait(false);
+            }
+        }
+
+        if (counted == 0)
+        {
+            await AuditLog.AppendAsync(s, time, station.AccountId, $"station {station.StationId}", "count.late-over", r.Id,
+                $"late success for job {unit.JobId} after its count was used up", ct).ConfigureAwait(false);
+        }
+
+        return 1;
+    }
+
+    private static async Task MarkUsedAsync(DbSession s, string accountId, List<(string Pool, long Value, string RecordId)> used, CancellationToken ct)
+    {
+        // The primary key on (account, pool, value) is the last line of defence: a serial number
+        // can be marked used by one successful unit only, or the whole upload fails.
+        foreach (var chunk in used.OrderBy(u => u.Pool, StringComparer.Ordinal).ThenBy(u => u.Value).Chunk(200))
+        {
+            var sql = new StringBuilder("INSERT INTO serial_used (account_id, pool, value, record_id) VALUES ");
+            var p = new DynamicParameters(new { accountId });
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@accountId, @p{i}, @v{i}, @r{i})");
+                p.Add("p" + i, chunk[i].Pool);
+                p.Add("v" + i, chunk[i].Value);
+                p.Add("r" + i, chunk[i].RecordId);
+            }
+
+            await s.ExecuteAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<bool> BurnsFailedAsync(DbSession s, string jobId, CancellationToken ct) =>
+        await s.ScalarAsync<long>("SELECT burn_failed FROM jobs WHERE id = @jobId", new { jobId }, ct).ConfigureAwait(false) != 0;
+
+    public async Task<RecordPage> QueryAsync(Actor actor, RecordFilter filter, int limit, string? cursor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(filter);
+        if (limit is < 1 or > 1000)
+        {
+            throw CloudException.Invalid("limit", $"is {limit}; it must be between 1 and 1000.");
+        }
+
+        long? before = null;
+        if (cursor is not null)
+        {
+            before = long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : throw CloudException.Invalid("cursor", "is not a cursor this API returned.");
+        }
+
+        var rows = await database.ReadAsync(s => PageAsync(s, actor.AccountId, filter, before, limit + 1, ct), ct).ConfigureAwait(false);
+        var items = rows.Take(limit).Select(r => r.ToView()).ToList();
+        return new RecordPage(items, rows.Count > limit ? rows[limit - 1].Seq.ToString(CultureInfo.InvariantCulture) : null);
+    }
+
+    /// <summary>Streams every matching record, newest first, as CSV or JSON Lines.</summary>
+    public async Task ExportAsync(Actor actor, RecordFilter filter, string format, TextWriter output, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        ArgumentNullException.ThrowIfNull(output);
+        var writer = RecordExport.For(format);
+        await output.WriteAsync(writer.Header).ConfigureAwait(false);
+        long? before = null;
+        while (true)
+        {
+            var rows = await database.ReadAsync(s => PageAsync(s, actor.AccountId, filter, before, 1000, ct), ct).ConfigureAwait(false);
+            foreach (var row in rows)
+            {
+                await output.WriteAsync(writer.Line(row.ToView())).ConfigureAwait(false);
+            }
+
+            if (rows.Count < 1000)
+            {
+                break;
+            }
+
+            before = rows[^1].Seq;
+        }
+    }
+
+    private static async Task<List<RecordRow>> PageAsync(DbSession s, string accountId, RecordFilter f, long? before, int take, CancellationToken ct)
+    {
+        var where = new StringBuilder("account_id = @accountId");
+        if (f.JobId is not null)
+        {
+            where.Append(" AND job_id = @JobId");
+        }
+
+        if (f.FactoryId is not null)
+        {
+            where.Append(" AND factory_id = @FactoryId");
+        }
+
+        if (f.StationId is not null)
+        {
+            where.Append(" AND station_id = @StationId");
+        }
+
+        if (f.Result is not null)
+        {
+            where.Append(" AND result = @result");
+        }
+
+        if (f.Serial is not null)
+        {
+            where.Append(" AND serial_key LIKE @serial");
+        }
+
+        if (f.From is not null)
+        {
+            where.Append(" AND finished_at >= @from");
+        }
+
+        if (f.To is not null)
+        {
+            where.Append(" AND finished_at < @to");
+        }
+
+        if (before is not null)
+        {
+            where.Append(" AND seq < @before");
+        }
+
+        var rows = await s.QueryAsync<RecordRow>($"SELECT {Columns} FROM records WHERE {where} ORDER BY seq DESC LIMIT @take",
+            new
+            {
+                accountId, f.JobId, f.FactoryId, f.StationId, result = f.Result == UnitResult.Failure ? "failure" : "success",
+                serial = f.Serial is { } v ? $"% {v.ToString(CultureInfo.InvariantCulture)} %" : null,
+                from = Time.To(f.From), to = Time.To(f.To), before, take,
+            }, ct).ConfigureAwait(false);
+        return rows.ToList();
+    }
+
+    private static void ValidateRecord(ProgrammingRecord r, string field)
+    {
+        if (r is null)
+        {
+            throw CloudException.Invalid(field, "must not be null.");
+        }
+
+        Validate.Id($"{field}.id", r.Id);
+        Validate.Id($"{field}.grantId", r.GrantId);
+        if (r.UnitIndex < 0)
+        {
+            throw CloudException.Invalid($"{field}.unitIndex", $"is {r.UnitIndex}; it must not be negative.");
+        }
+
+        if (!Enum.IsDefined(r.Result))
+        {
+            throw CloudException.Invalid($"{field}.result", "must be success or failure.");
+        }
+
+        if (r.FinishedAt < r.StartedAt)
+        {
+            throw CloudException.Invalid($"{field}.finishedAt", $"{r.FinishedAt:O} is before startedAt {r.StartedAt:O}.");
+        }
+
+        Validate.Text($"{field}.failureStep", r.FailureStep, 200);
+        Validate.Text($"{field}.failureMessage", r.FailureMessage, 2000);
+        if ((r.CustomData?.Count ?? 0) + (r.DynamicData?.Count ?? 0) + (r.TestResults?.Count ?? 0) + (r.Steps?.Count ?? 0) > 256)
+        {
+            throw CloudException.Invalid(field, "carries more than 256 data, test and step entries.");
+        }
+
+        foreach (var (k, v) in (r.CustomData ?? new Dictionary<string, string>()).Concat(r.DynamicData ?? new Dictionary<string, string>()))
+        {
+            Validate.Name($"{field} data key", k, 100);
+            Validate.Text($"{field}.{k}", v, 8192);
+        }
+    }
+
+    private static Delta Get<TKey>(SortedDictionary<TKey, Delta> map, TKey key)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var d))
+        {
+            map[key] = d = new Delta();
+        }
+
+        return d;
+    }
+
+    private sealed class Delta
+    {
+        public long Used { get; set; }
+
+        public long Failed { get; set; }
+
+        public long Reserved { get; set; }
+    }
+
+    private sealed class InsertedRow
+    {
+        public long Seq { get; set; }
+
+        public string JobId { get; set; } = "";
+    }
+
+    private sealed class UnitRow
+    {
+        public string JobId { get; set; } = "";
+
+        public string StationId { get; set; } = "";
+
+        public string Serials { get; set; } = "[]";
+    }
+}
