@@ -19,6 +19,9 @@ public static class CloudHost
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
             o.UseUtcTimestamp = true;
         });
+        // Request-level chatter from ASP.NET stays out; the cloud's own events (refusals, sweeps, startup) stay in.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Lifetime", LogLevel.Information);
         builder.Services.AddImprintCloud(options);
         configure?.Invoke(builder);
         var app = builder.Build();
