@@ -1,5 +1,6 @@
 // Each benchmark is a named entry; they print a Markdown table row set for docs/benchmarks.md.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase);
+benchmarks["cloud-grants"] = Imprint.Bench.Cloud.CloudGrantsBenchmark.RunAsync;
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

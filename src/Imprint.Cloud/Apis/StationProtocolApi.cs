@@ -18,8 +18,8 @@ public static class StationProtocolApi
         var group = app.StationGroup("/station/v1", "Station protocol");
         group.MapGet("/self", Self);
         group.MapPost("/heartbeat", Heartbeat);
-        group.MapPost("/grants", RequestGrant);
-        group.MapPost("/results", ReportResults);
+        group.MapPost("/grants", RequestGrant).WithMetadata(new NonceInTransactionMetadata());
+        group.MapPost("/results", ReportResults).WithMetadata(new NonceInTransactionMetadata());
         group.MapGet("/jobs/{id}/image", DownloadImage);
         return app;
     }

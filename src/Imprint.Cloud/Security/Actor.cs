@@ -34,4 +34,13 @@ public sealed record Actor(string AccountId, string UserId, string UserName, Rol
 /// <param name="StationId">The station.</param>
 /// <param name="AccountId">Its account.</param>
 /// <param name="FactoryId">Its factory at the time of the request.</param>
-public sealed record StationIdentity(string StationId, string AccountId, string FactoryId);
+/// <param name="Nonce">
+/// The request's nonce when the endpoint consumes it inside its own transaction (grants, results),
+/// so the replay check and the effect commit together; <see langword="null"/> when the
+/// authentication handler already recorded it.
+/// </param>
+/// <param name="NonceKeepUntil">Until when the nonce must be remembered (Unix ms).</param>
+public sealed record StationIdentity(string StationId, string AccountId, string FactoryId, string? Nonce = null, long NonceKeepUntil = 0);
+
+/// <summary>Marks station endpoints whose service consumes the nonce in its own write transaction.</summary>
+public sealed class NonceInTransactionMetadata;

@@ -16,4 +16,6 @@ public static class CloudSchemes
     internal const string CredentialClaim = "imprint:credential";
     internal const string StationClaim = "imprint:station";
     internal const string FactoryClaim = "imprint:factory";
+    internal const string NonceClaim = "imprint:nonce";
+    internal const string NonceUntilClaim = "imprint:nonce-until";
 }

@@ -26,7 +26,9 @@ public static class Principals
         return new StationIdentity(
             user.FindFirstValue(CloudSchemes.StationClaim) ?? throw new CloudException(CloudErrorKind.Unauthorized, "Station not authenticated", "This endpoint needs a signed station request."),
             user.FindFirstValue(CloudSchemes.AccountClaim)!,
-            user.FindFirstValue(CloudSchemes.FactoryClaim)!);
+            user.FindFirstValue(CloudSchemes.FactoryClaim)!,
+            user.FindFirstValue(CloudSchemes.NonceClaim),
+            user.FindFirstValue(CloudSchemes.NonceUntilClaim) is { } until ? long.Parse(until, System.Globalization.CultureInfo.InvariantCulture) : 0);
     }
 
     public static Actor Actor(this HttpContext context)

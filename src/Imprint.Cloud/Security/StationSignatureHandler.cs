@@ -89,19 +89,26 @@ internal sealed class StationSignatureHandler(
 
         // Keep the nonce until the timestamp can no longer pass the skew check.
         var keepUntil = (timestamp + skew + 60) * 1000;
-        if (!await stations.UseNonceAsync(station, nonce, keepUntil, Context.RequestAborted).ConfigureAwait(false))
+        var claims = new List<Claim>
+        {
+            new(CloudSchemes.StationClaim, station.Id),
+            new(CloudSchemes.AccountClaim, station.AccountId),
+            new(CloudSchemes.FactoryClaim, station.FactoryId),
+            new(CloudSchemes.RoleClaim, Roles.Write(Role.Station)),
+        };
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<NonceInTransactionMetadata>() is not null)
+        {
+            // The endpoint's own transaction records the nonce (one commit instead of two).
+            claims.Add(new Claim(CloudSchemes.NonceClaim, nonce));
+            claims.Add(new Claim(CloudSchemes.NonceUntilClaim, keepUntil.ToString(CultureInfo.InvariantCulture)));
+        }
+        else if (!await stations.UseNonceAsync(station, nonce, keepUntil, Context.RequestAborted).ConfigureAwait(false))
         {
             Logger.LogWarning("Replayed nonce from station {StationId}", stationId);
-            return Fail($"Nonce '{nonce}' was already used by station '{stationId}': the request is a replay.");
+            return Fail(StationService.ReplayMessage(nonce, stationId));
         }
 
-        var identity = new ClaimsIdentity(
-        [
-            new Claim(CloudSchemes.StationClaim, station.Id),
-            new Claim(CloudSchemes.AccountClaim, station.AccountId),
-            new Claim(CloudSchemes.FactoryClaim, station.FactoryId),
-            new Claim(CloudSchemes.RoleClaim, Roles.Write(Role.Station)),
-        ], Scheme.Name);
+        var identity = new ClaimsIdentity(claims, Scheme.Name);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 

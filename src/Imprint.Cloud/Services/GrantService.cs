@@ -77,6 +77,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
     private async Task<Grant> ReserveAsync(DbSession s, StationIdentity station, GrantRequest request, CancellationToken ct)
     {
         var now = time.Now();
+        await StationService.ConsumeNonceAsync(s, station, now, ct).ConfigureAwait(false);
         var n = request.Units;
         var where = request.JobId is not null ? "j.id = @JobId" : "j.image_id = @ImageId AND j.status <> 'deleted'";
         var job = await s.QuerySingleOrDefaultAsync<GrantContext>(
@@ -101,34 +102,18 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             throw new CloudException(CloudErrorKind.Conflict, "Job expired", $"Job '{job.Id}' may not be programmed after {Time.From(until):u}.");
         }
 
-        var reclaimed = false;
-        if (!await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
-        {
-            reclaimed = true;
-            await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
-            if (!await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
-            {
-                var current = await s.QuerySingleOrDefaultAsync<(string Status, long Used, long Reserved, long? MaxCount)>(
-                    "SELECT status, used, reserved, max_count FROM jobs WHERE id = @Id", new { job.Id }, ct).ConfigureAwait(false);
-                RequireActive(job.Id, current.Status);
-                var left = Math.Max(0, (current.MaxCount ?? 0) - current.Used - current.Reserved);
-                throw new CloudException(CloudErrorKind.Conflict, "Count exhausted",
-                    $"Job '{job.Id}' has {left} of {current.MaxCount} units left ({current.Used} programmed, {current.Reserved} reserved); {n} were asked for.");
-            }
-        }
-
         if (job.PerStationCap is { } cap && n > cap)
         {
             throw new CloudException(CloudErrorKind.Conflict, "Station cap reached", $"Job '{job.Id}' allows {cap} units per station; {n} were asked for in one grant.");
         }
 
+        // Rows every grant of the job contends for (the job's counters, the pools) are locked as
+        // late as possible, so the time they are held is a few statements and the commit.
+        var reclaimed = false;
         if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
         {
-            if (!reclaimed)
-            {
-                await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
-            }
-
+            reclaimed = true;
+            await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
             if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
             {
                 throw new CloudException(CloudErrorKind.Conflict, "Station cap reached",
@@ -137,6 +122,41 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
 
         var definitions = Json.Read<List<SerialDefinition>>(job.Serials, []);
+        var ordered = definitions.OrderBy(d => d.Pool, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
+        var returned = new List<long>[ordered.Count];
+        for (var d = 0; d < ordered.Count; d++)
+        {
+            returned[d] = await TakeReturnedAsync(s, station.AccountId, ordered[d].Pool, n, ct).ConfigureAwait(false);
+        }
+
+        if (!await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
+        {
+            if (!reclaimed)
+            {
+                await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
+            }
+
+            if (reclaimed || !await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
+            {
+                var current = await s.QuerySingleOrDefaultAsync<(string Status, long Used, long Reserved, long? MaxCount)>(
+                    "SELECT status, used, reserved, max_count FROM jobs WHERE id = @Id", new { job.Id }, ct).ConfigureAwait(false);
+                RequireActive(job.Id, current.Status);
+                var left = Math.Max(0, (current.MaxCount ?? 0) - current.Used - current.Reserved);
+                throw new CloudException(CloudErrorKind.Conflict, "Count exhausted",
+                    $"Job '{job.Id}' has {left} of {current.MaxCount} units left ({current.Used} programmed, {current.Reserved} reserved); {n} were asked for.");
+            }
+
+            // The reclaim just returned serial numbers: they are reused before new ones.
+            for (var d = 0; d < ordered.Count; d++)
+            {
+                if (returned[d].Count < n)
+                {
+                    returned[d].AddRange(await TakeReturnedAsync(s, station.AccountId, ordered[d].Pool, n - returned[d].Count, ct).ConfigureAwait(false));
+                    returned[d].Sort();
+                }
+            }
+        }
+
         var units = new List<SerialValue>[n];
         for (var i = 0; i < n; i++)
         {
@@ -144,12 +164,12 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
 
         // Pools are locked in name order so two grants never wait on each other's pools crosswise.
-        foreach (var definition in definitions.OrderBy(d => d.Pool, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal))
+        for (var d = 0; d < ordered.Count; d++)
         {
-            var values = await AllocateAsync(s, station.AccountId, definition, n, ct).ConfigureAwait(false);
+            var values = await AllocateAsync(s, station.AccountId, ordered[d], n, returned[d], ct).ConfigureAwait(false);
             for (var i = 0; i < n; i++)
             {
-                units[i].Add(new SerialValue(definition.Name, definition.Pool, values[i]));
+                units[i].Add(new SerialValue(ordered[d].Name, ordered[d].Pool, values[i]));
             }
         }
 
@@ -186,15 +206,19 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             WHERE @cap IS NULL OR job_station_usage.used + job_station_usage.reserved + @n <= @cap
             """, new { jobId, stationId, n = (long)n, cap }, ct).ConfigureAwait(false) == 1;
 
-    private static async Task<long[]> AllocateAsync(DbSession s, string accountId, SerialDefinition definition, int n, CancellationToken ct)
-    {
-        var pool = definition.Pool;
-        var values = (await s.QueryAsync<long>(
+    /// <summary>Takes up to <paramref name="n"/> returned values of a pool (reused before new ones).</summary>
+    private static async Task<List<long>> TakeReturnedAsync(DbSession s, string accountId, string pool, int n, CancellationToken ct) =>
+        (await s.QueryAsync<long>(
             """
             DELETE FROM serial_free WHERE account_id = @accountId AND pool = @pool AND value IN
                 (SELECT value FROM serial_free WHERE account_id = @accountId AND pool = @pool ORDER BY value LIMIT @n {skip_locked})
             RETURNING value
             """, new { accountId, pool, n }, ct).ConfigureAwait(false)).Order().ToList();
+
+    private static async Task<long[]> AllocateAsync(DbSession s, string accountId, SerialDefinition definition, int n, List<long> returned, CancellationToken ct)
+    {
+        var pool = definition.Pool;
+        var values = returned;
         var k = n - values.Count;
         if (k > 0)
         {

@@ -23,11 +23,6 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     {
         ArgumentNullException.ThrowIfNull(station);
         ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-        {
-            return new ResultsResponse(0, 0, 0);
-        }
-
         if (records.Count > options.MaxRecordsPerUpload)
         {
             throw CloudException.Invalid("records", $"has {records.Count} entries; the limit per upload is {options.MaxRecordsPerUpload}.");
@@ -44,6 +39,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     private async Task<ResultsResponse> IngestAsync(DbSession s, StationIdentity station, IReadOnlyList<ProgrammingRecord> records, CancellationToken ct)
     {
         var now = time.Now();
+        await StationService.ConsumeNonceAsync(s, station, now, ct).ConfigureAwait(false);
         int accepted = 0, duplicates = 0, late = 0;
         var jobDelta = new SortedDictionary<string, Delta>(StringComparer.Ordinal);
         var usageDelta = new SortedDictionary<(string Job, string Station), Delta>();

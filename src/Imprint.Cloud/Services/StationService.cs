@@ -107,6 +107,32 @@ public sealed class StationService(CloudDatabase database, TimeProvider time, Cl
         }, ct).ConfigureAwait(false);
     }
 
+    internal static string ReplayMessage(string nonce, string stationId) =>
+        $"Nonce '{nonce}' was already used by station '{stationId}': the request is a replay.";
+
+    /// <summary>
+    /// Inside a write transaction: records the request's nonce (refusing a replay) and refreshes
+    /// last-seen, so both commit with the request's effect.
+    /// </summary>
+    internal static async Task ConsumeNonceAsync(DbSession s, StationIdentity station, long now, CancellationToken ct)
+    {
+        if (station.Nonce is null)
+        {
+            return;
+        }
+
+        var inserted = await s.ExecuteAsync(
+            "INSERT INTO station_nonces (station_id, nonce, expires_at) VALUES (@StationId, @Nonce, @NonceKeepUntil) ON CONFLICT (station_id, nonce) DO NOTHING",
+            station, ct).ConfigureAwait(false);
+        if (inserted == 0)
+        {
+            throw new CloudException(CloudErrorKind.Unauthorized, "Station not authenticated", ReplayMessage(station.Nonce, station.StationId));
+        }
+
+        await s.ExecuteAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId AND (last_seen_at IS NULL OR last_seen_at < @stale)",
+            new { now, station.StationId, stale = now - LastSeenResolutionMs }, ct).ConfigureAwait(false);
+    }
+
     public async Task<StationSelf> HeartbeatAsync(StationIdentity station, HeartbeatRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(station);

@@ -3,16 +3,17 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace Imprint.Tests.Support;
+namespace Imprint.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster (Debian's postgresql package) in a temp folder on a free
 /// loopback port, shared by the whole test assembly and stopped when the process exits.
 /// initdb and postgres refuse to run as root, so as root they run as the postgres user.
 /// </summary>
-internal sealed class PostgresServer
+public sealed class PostgresServer
 {
-    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(StartAsync);
+    private const string TestSettings = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+    private static readonly Lazy<Task<PostgresServer>> SharedServer = new(() => StartAsync(TestSettings));
     private readonly string _dir;
     private readonly string _bin;
     private int _databases;
@@ -41,6 +42,9 @@ internal sealed class PostgresServer
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
 
+    /// <summary>Gets the folder with postgres, initdb, pg_ctl and pgbench.</summary>
+    public string BinDirectory => _bin;
+
     public static string? FindBin()
     {
         var root = "/usr/lib/postgresql";
@@ -53,7 +57,8 @@ internal sealed class PostgresServer
             .Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "postgres")));
     }
 
-    private static async Task<PostgresServer> StartAsync()
+    /// <summary>Starts a new cluster with extra postgres settings (for example durability options); stopped at process exit.</summary>
+    public static async Task<PostgresServer> StartAsync(string extraSettings)
     {
         var bin = FindBin() ?? throw new InvalidOperationException("PostgreSQL is not installed (apt package postgresql); ./test.sh installs it.");
         var dir = Path.Combine(Path.GetTempPath(), "imprint-pg-" + Guid.NewGuid().ToString("N")[..10]);
@@ -66,7 +71,7 @@ internal sealed class PostgresServer
         }
 
         await server.AsPostgresAsync($"{bin}/initdb -D {dir}/data -A trust -U postgres --no-sync -E UTF8 > {dir}/initdb.log 2>&1");
-        var settings = $"-p {port} -k {dir} -h 127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=128MB";
+        var settings = $"-p {port} -k {dir} -h 127.0.0.1 -c max_connections=300 -c shared_buffers=256MB {extraSettings}";
         await server.AsPostgresAsync($"{bin}/pg_ctl -D {dir}/data -l {dir}/server.log -o '{settings}' -w -t 60 start > /dev/null");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
