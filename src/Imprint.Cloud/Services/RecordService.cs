@@ -46,81 +46,99 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         var stationDelta = new Delta();
         var used = new List<(string Pool, long Value, string RecordId)>();
         var returned = new List<(string AccountId, string Pool, long Value)>();
+
+        // A record id twice in one batch is a duplicate of its first occurrence.
+        var batch = new List<(int Index, ProgrammingRecord Record)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < records.Count; i++)
         {
-            var r = records[i];
-            if (!seen.Add(r.Id))
+            if (seen.Add(records[i].Id))
+            {
+                batch.Add((i, records[i]));
+            }
+            else
             {
                 duplicates++;
-                continue;
+            }
+        }
+
+        // Set-based: one INSERT for the batch, one UPDATE of the units, then the counters.
+        var inserted = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var chunk in batch.Chunk(500))
+        {
+            foreach (var row in await InsertRecordsAsync(s, station, chunk, now, ct).ConfigureAwait(false))
+            {
+                inserted[row.Id] = row.Seq;
+            }
+        }
+
+        var missing = batch.Where(b => !inserted.ContainsKey(b.Record.Id)).ToList();
+        if (missing.Count > 0)
+        {
+            var existing = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var chunk in missing.Chunk(500))
+            {
+                var ids = chunk.Select(m => m.Record.Id).ToArray();
+                existing.UnionWith(await s.QueryAsync<string>(InList("SELECT id FROM records WHERE account_id = @AccountId AND id IN", ids.Length),
+                    Params(new { station.AccountId }, ids), ct).ConfigureAwait(false));
             }
 
+            if (missing.FirstOrDefault(m => !existing.Contains(m.Record.Id)) is { Record: not null } unknown)
+            {
+                throw new CloudException(CloudErrorKind.NotFound, "Grant unit not found",
+                    $"records[{unknown.Index}]: grant '{unknown.Record.GrantId}' has no unit {unknown.Record.UnitIndex} for station '{station.StationId}'.");
+            }
+
+            duplicates += missing.Count;
+        }
+
+        var fresh = batch.Where(b => inserted.ContainsKey(b.Record.Id)).ToList();
+        accepted = fresh.Count;
+        var moved = new Dictionary<(string GrantId, long Idx), UnitRow>();
+        foreach (var chunk in fresh.Chunk(500))
+        {
+            foreach (var unit in await CompleteUnitsAsync(s, chunk, ct).ConfigureAwait(false))
+            {
+                moved[(unit.GrantId, unit.Idx)] = unit;
+            }
+        }
+
+        var burns = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var (index, r) in fresh)
+        {
             var success = r.Result == UnitResult.Success;
-            var inserted = await s.QuerySingleOrDefaultAsync<InsertedRow>(
-                """
-                INSERT INTO records (id, account_id, job_id, image_id, factory_id, station_id, grant_id, unit_idx, started_at, finished_at, duration_ms,
-                    result, failure_step, failure_message, serials, serial_key, custom_data, test_results, dynamic_data, steps, received_at, late)
-                SELECT @Id, u.account_id, u.job_id, u.image_id, u.factory_id, u.station_id, u.grant_id, u.idx, @started, @finished, @duration,
-                    @result, @FailureStep, @FailureMessage, u.serials, u.serial_key, @custom, @tests, @dynamic, @steps, @now, 0
-                FROM grant_units u WHERE u.grant_id = @GrantId AND u.idx = @UnitIndex AND u.account_id = @AccountId AND u.station_id = @StationId
-                ON CONFLICT (account_id, id) DO NOTHING
-                RETURNING seq, job_id
-                """,
-                new
-                {
-                    r.Id, started = r.StartedAt.ToUnixTimeMilliseconds(), finished = r.FinishedAt.ToUnixTimeMilliseconds(),
-                    duration = (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds, result = success ? "success" : "failure",
-                    r.FailureStep, r.FailureMessage, custom = Json.Write(r.CustomData ?? new Dictionary<string, string>()),
-                    tests = Json.Write(r.TestResults ?? []), dynamic = Json.Write(r.DynamicData ?? new Dictionary<string, string>()),
-                    steps = Json.Write(r.Steps ?? new Dictionary<string, long>()), now, r.GrantId, UnitIndex = (long)r.UnitIndex,
-                    station.AccountId, station.StationId,
-                }, ct).ConfigureAwait(false);
-            if (inserted is null)
+            if (!moved.TryGetValue((r.GrantId, r.UnitIndex), out var unit))
             {
-                var exists = await s.ScalarAsync<long>("SELECT COUNT(*) FROM records WHERE account_id = @AccountId AND id = @Id", new { station.AccountId, r.Id }, ct).ConfigureAwait(false);
-                if (exists == 0)
-                {
-                    throw new CloudException(CloudErrorKind.NotFound, "Grant unit not found",
-                        $"records[{i}]: grant '{r.GrantId}' has no unit {r.UnitIndex} for station '{station.StationId}'.");
-                }
-
-                duplicates++;
+                late += await LateAsync(s, station, r, new InsertedRow { Seq = inserted[r.Id] }, success, used, stationDelta, index, ct).ConfigureAwait(false);
                 continue;
             }
 
-            var unit = await s.QuerySingleOrDefaultAsync<UnitRow>(
-                "UPDATE grant_units SET state = @state, record_id = @Id WHERE grant_id = @GrantId AND idx = @UnitIndex AND state = 'reserved' RETURNING job_id, station_id, serials",
-                new { state = success ? "succeeded" : "failed", r.Id, r.GrantId, UnitIndex = (long)r.UnitIndex }, ct).ConfigureAwait(false);
-            accepted++;
-            if (unit is not null)
+            var serials = Json.Read<List<SerialValue>>(unit.Serials, []);
+            var job = Get(jobDelta, unit.JobId);
+            var usage = Get(usageDelta, (unit.JobId, station.StationId));
+            job.Reserved--;
+            usage.Reserved--;
+            if (success)
             {
-                var serials = Json.Read<List<SerialValue>>(unit.Serials, []);
-                var job = Get(jobDelta, unit.JobId);
-                var usage = Get(usageDelta, (unit.JobId, station.StationId));
-                job.Reserved--;
-                usage.Reserved--;
-                if (success)
-                {
-                    job.Used++;
-                    usage.Used++;
-                    stationDelta.Used++;
-                    used.AddRange(serials.Select(v => (v.Pool, v.Value, r.Id)));
-                }
-                else
-                {
-                    job.Failed++;
-                    stationDelta.Failed++;
-                    if (!await BurnsFailedAsync(s, unit.JobId, ct).ConfigureAwait(false))
-                    {
-                        returned.AddRange(serials.Select(v => (station.AccountId, v.Pool, v.Value)));
-                    }
-                }
-
-                continue;
+                job.Used++;
+                usage.Used++;
+                stationDelta.Used++;
+                used.AddRange(serials.Select(v => (v.Pool, v.Value, r.Id)));
             }
+            else
+            {
+                job.Failed++;
+                stationDelta.Failed++;
+                if (!burns.TryGetValue(unit.JobId, out var burn))
+                {
+                    burns[unit.JobId] = burn = await BurnsFailedAsync(s, unit.JobId, ct).ConfigureAwait(false);
+                }
 
-            late += await LateAsync(s, station, r, inserted, success, used, stationDelta, i, ct).ConfigureAwait(false);
+                if (!burn)
+                {
+                    returned.AddRange(serials.Select(v => (station.AccountId, v.Pool, v.Value)));
+                }
+            }
         }
 
         foreach (var (jobId, d) in jobDelta)
@@ -201,6 +219,84 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         }
 
         return 1;
+    }
+
+    private static async Task<IEnumerable<InsertedRow>> InsertRecordsAsync(
+        DbSession s, StationIdentity station, (int Index, ProgrammingRecord Record)[] chunk, long now, CancellationToken ct)
+    {
+        var sql = new StringBuilder(
+            "WITH v (id, grant_id, idx, started_at, finished_at, duration_ms, result, failure_step, failure_message, custom_data, test_results, dynamic_data, steps) AS (VALUES ");
+        var p = new DynamicParameters(new { station.AccountId, station.StationId, now });
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var r = chunk[i].Record;
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
+                $"(@id{i}, @g{i}, @x{i}, @s{i}, @f{i}, @d{i}, @r{i}, @fs{i}, @fm{i}, @c{i}, @t{i}, @y{i}, @p{i})");
+            p.Add("id" + i, r.Id);
+            p.Add("g" + i, r.GrantId);
+            p.Add("x" + i, (long)r.UnitIndex);
+            p.Add("s" + i, r.StartedAt.ToUnixTimeMilliseconds());
+            p.Add("f" + i, r.FinishedAt.ToUnixTimeMilliseconds());
+            p.Add("d" + i, (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds);
+            p.Add("r" + i, r.Result == UnitResult.Success ? "success" : "failure");
+            p.Add("fs" + i, r.FailureStep, System.Data.DbType.String);
+            p.Add("fm" + i, r.FailureMessage, System.Data.DbType.String);
+            p.Add("c" + i, Json.Write(r.CustomData ?? new Dictionary<string, string>()));
+            p.Add("t" + i, Json.Write(r.TestResults ?? []));
+            p.Add("y" + i, Json.Write(r.DynamicData ?? new Dictionary<string, string>()));
+            p.Add("p" + i, Json.Write(r.Steps ?? new Dictionary<string, long>()));
+        }
+
+        sql.Append("""
+            )
+            INSERT INTO records (id, account_id, job_id, image_id, factory_id, station_id, grant_id, unit_idx, started_at, finished_at, duration_ms,
+                result, failure_step, failure_message, serials, serial_key, custom_data, test_results, dynamic_data, steps, received_at, late)
+            SELECT v.id, u.account_id, u.job_id, u.image_id, u.factory_id, u.station_id, u.grant_id, u.idx, v.started_at, v.finished_at, v.duration_ms,
+                v.result, v.failure_step, v.failure_message, u.serials, u.serial_key, v.custom_data, v.test_results, v.dynamic_data, v.steps, @now, 0
+            FROM v JOIN grant_units u ON u.grant_id = v.grant_id AND u.idx = v.idx
+            WHERE u.account_id = @AccountId AND u.station_id = @StationId
+            ON CONFLICT (account_id, id) DO NOTHING
+            RETURNING id, seq
+            """);
+        return await s.QueryAsync<InsertedRow>(sql.ToString(), p, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves reserved units to succeeded or failed; units no longer reserved (reclaimed) are left for the late path.</summary>
+    private static async Task<IEnumerable<UnitRow>> CompleteUnitsAsync(DbSession s, (int Index, ProgrammingRecord Record)[] chunk, CancellationToken ct)
+    {
+        var sql = new StringBuilder("WITH v (grant_id, idx, state, record_id) AS (VALUES ");
+        var p = new DynamicParameters();
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var r = chunk[i].Record;
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@g{i}, @x{i}, @s{i}, @r{i})");
+            p.Add("g" + i, r.GrantId);
+            p.Add("x" + i, (long)r.UnitIndex);
+            p.Add("s" + i, r.Result == UnitResult.Success ? "succeeded" : "failed");
+            p.Add("r" + i, r.Id);
+        }
+
+        sql.Append("""
+            )
+            UPDATE grant_units SET state = v.state, record_id = v.record_id FROM v
+            WHERE grant_units.grant_id = v.grant_id AND grant_units.idx = v.idx AND grant_units.state = 'reserved'
+            RETURNING grant_units.grant_id, grant_units.idx, grant_units.job_id, grant_units.station_id, grant_units.serials
+            """);
+        return await s.QueryAsync<UnitRow>(sql.ToString(), p, ct).ConfigureAwait(false);
+    }
+
+    private static string InList(string prefix, int count) =>
+        prefix + " (" + string.Join(", ", Enumerable.Range(0, count).Select(i => "@i" + i.ToString(CultureInfo.InvariantCulture))) + ")";
+
+    private static DynamicParameters Params(object fixedValues, string[] values)
+    {
+        var p = new DynamicParameters(fixedValues);
+        for (var i = 0; i < values.Length; i++)
+        {
+            p.Add("i" + i.ToString(CultureInfo.InvariantCulture), values[i]);
+        }
+
+        return p;
     }
 
     private static async Task MarkUsedAsync(DbSession s, string accountId, List<(string Pool, long Value, string RecordId)> used, CancellationToken ct)
@@ -386,11 +482,15 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     {
         public long Seq { get; set; }
 
-        public string JobId { get; set; } = "";
+        public string Id { get; set; } = "";
     }
 
     private sealed class UnitRow
     {
+        public string GrantId { get; set; } = "";
+
+        public long Idx { get; set; }
+
         public string JobId { get; set; } = "";
 
         public string StationId { get; set; } = "";
