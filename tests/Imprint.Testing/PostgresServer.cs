@@ -74,6 +74,11 @@ public sealed class PostgresServer
         var settings = $"-p {port} -k {dir} -h 127.0.0.1 -c max_connections=300 -c shared_buffers=256MB {extraSettings}";
         await server.AsPostgresAsync($"{bin}/pg_ctl -D {dir}/data -l {dir}/server.log -o '{settings}' -w -t 60 start > /dev/null");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        // A test host can end without running ProcessExit handlers (killed by the runner): a
+        // detached watchdog stops the cluster and removes its folder once this process is gone.
+        var stop = server.AsPostgresCommand($"{bin}/pg_ctl -D {dir}/data -m immediate -w stop");
+        var watchdog = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf '{dir}'";
+        await RunAsync("/bin/sh", "-c", $"nohup /bin/sh -c \"{watchdog.Replace("\"", "\\\"", StringComparison.Ordinal)}\" >/dev/null 2>&1 &");
         return server;
     }
 
@@ -97,6 +102,9 @@ public sealed class PostgresServer
             }
         }
     }
+
+    private string AsPostgresCommand(string shell) =>
+        Environment.UserName == "root" ? $"su postgres -s /bin/sh -c '{shell}'" : shell;
 
     private Task AsPostgresAsync(string shell) =>
         Environment.UserName == "root" ? RunAsync("su", "postgres", "-s", "/bin/sh", "-c", shell) : RunAsync("/bin/sh", "-c", shell);
