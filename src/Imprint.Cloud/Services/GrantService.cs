@@ -357,7 +357,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
 
     internal static async Task ReturnSerialsAsync(DbSession s, IReadOnlyList<(string AccountId, string Pool, long Value)> values, CancellationToken ct)
     {
-        foreach (var chunk in values.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.Pool, StringComparer.Ordinal).ThenBy(v => v.Value).Chunk(200))
+        foreach (var chunk in values.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.Pool, StringComparer.Ordinal).ThenBy(v => v.Value).Chunk(s.BatchRows(3)))
         {
             var sql = new StringBuilder("INSERT INTO serial_free (account_id, pool, value) VALUES ");
             var p = new BatchParameters();
