@@ -26,6 +26,7 @@ internal static class CloudGrantsBenchmark
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 8;
         var rows = new List<string>();
+        var loadBefore = LoadAverage();
         var temp = Directory.CreateTempSubdirectory("imprint-bench-cloud-").FullName;
         try
         {
@@ -54,6 +55,8 @@ internal static class CloudGrantsBenchmark
             }
         }
 
+        Console.WriteLine($"Load average before/after (other processes share the 2 cores): {loadBefore} / {LoadAverage()}");
+        Console.WriteLine();
         Console.WriteLine("| what | engine | concurrent stations | rate | units/s | p50 ms | p99 ms |");
         Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
@@ -151,6 +154,9 @@ internal static class CloudGrantsBenchmark
         var all = latencies.SelectMany(l => l).ToList();
         return (all.Count, elapsed, all);
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
     private static double Percentile(List<double> values, double p)
     {

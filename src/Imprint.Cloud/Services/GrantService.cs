@@ -77,18 +77,30 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
     private async Task<Grant> ReserveAsync(DbSession s, StationIdentity station, GrantRequest request, CancellationToken ct)
     {
         var now = time.Now();
-        await StationService.ConsumeNonceAsync(s, station, now, ct).ConfigureAwait(false);
         var n = request.Units;
         var where = request.JobId is not null ? "j.id = @JobId" : "j.image_id = @ImageId AND j.status <> 'deleted'";
-        var job = await s.QuerySingleOrDefaultAsync<GrantContext>(
-            $"""
+        var contextSql = $"""
             SELECT j.id, j.factory_id, j.image_id, j.serials, j.max_count, j.valid_from, j.valid_until, j.per_station_cap, j.all_stations, j.status,
                 st.status AS station_status, st.factory_id AS station_factory,
                 (SELECT COUNT(*) FROM job_stations js WHERE js.job_id = j.id AND js.station_id = st.id) AS authorized
             FROM jobs j JOIN stations st ON st.id = @StationId AND st.account_id = j.account_id
             WHERE j.account_id = @AccountId AND {where}
-            """, new { request.JobId, request.ImageId, station.StationId, station.AccountId }, ct).ConfigureAwait(false)
-            ?? throw CloudException.NotFound("Job", request.JobId ?? request.ImageId!);
+            """;
+        GrantContext? found;
+        // The nonce (replay check) and the job's context travel in one round trip.
+        var args = new { request.JobId, request.ImageId, station.StationId, station.AccountId, station.Nonce, station.NonceKeepUntil };
+        await using (var grid = await s.QueryMultipleAsync(station.Nonce is null ? contextSql : StationService.NonceInsert + ";\n" + contextSql, args, ct).ConfigureAwait(false))
+        {
+            if (station.Nonce is not null)
+            {
+                StationService.RequireFresh(await grid.ReadSingleOrDefaultAsync<long?>().ConfigureAwait(false), station);
+            }
+
+            found = await grid.ReadSingleOrDefaultAsync<GrantContext>().ConfigureAwait(false);
+        }
+
+        await StationService.TouchAsync(s, station, now, ct).ConfigureAwait(false);
+        var job = found ?? throw CloudException.NotFound("Job", request.JobId ?? request.ImageId!);
 
         CheckStation(job.Id, job.FactoryId, job.AllStations != 0, station.StationId, job.StationStatus, job.StationFactory, job.Authorized);
         RequireActive(job.Id, job.Status);
@@ -252,7 +264,16 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
     {
         var sql = new StringBuilder(
             "INSERT INTO grant_units (grant_id, idx, account_id, factory_id, job_id, image_id, station_id, state, issued_at, expires_at, reclaim_at, serials, serial_key) VALUES ");
-        var p = new DynamicParameters(new { grantId, station.AccountId, job.FactoryId, JobId = job.Id, job.ImageId, station.StationId, now, expires, reclaimAt });
+        var p = new BatchParameters();
+        p.Add("grantId", grantId);
+        p.Add("AccountId", station.AccountId);
+        p.Add("FactoryId", job.FactoryId);
+        p.Add("JobId", job.Id);
+        p.Add("ImageId", job.ImageId);
+        p.Add("StationId", station.StationId);
+        p.Add("now", now);
+        p.Add("expires", expires);
+        p.Add("reclaimAt", reclaimAt);
         for (var i = 0; i < units.Count; i++)
         {
             if (i > 0)
@@ -319,7 +340,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         foreach (var chunk in values.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.Pool, StringComparer.Ordinal).ThenBy(v => v.Value).Chunk(200))
         {
             var sql = new StringBuilder("INSERT INTO serial_free (account_id, pool, value) VALUES ");
-            var p = new DynamicParameters();
+            var p = new BatchParameters();
             for (var i = 0; i < chunk.Length; i++)
             {
                 sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@a{i}, @p{i}, @v{i})");

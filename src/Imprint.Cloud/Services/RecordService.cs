@@ -80,7 +80,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
             {
                 var ids = chunk.Select(m => m.Record.Id).ToArray();
                 existing.UnionWith(await s.QueryAsync<string>(InList("SELECT id FROM records WHERE account_id = @AccountId AND id IN", ids.Length),
-                    Params(new { station.AccountId }, ids), ct).ConfigureAwait(false));
+                    Params(station.AccountId, ids), ct).ConfigureAwait(false));
             }
 
             if (missing.FirstOrDefault(m => !existing.Contains(m.Record.Id)) is { Record: not null } unknown)
@@ -226,7 +226,10 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     {
         var sql = new StringBuilder(
             "WITH v (id, grant_id, idx, started_at, finished_at, duration_ms, result, failure_step, failure_message, custom_data, test_results, dynamic_data, steps) AS (VALUES ");
-        var p = new DynamicParameters(new { station.AccountId, station.StationId, now });
+        var p = new BatchParameters();
+        p.Add("AccountId", station.AccountId);
+        p.Add("StationId", station.StationId);
+        p.Add("now", now);
         for (var i = 0; i < chunk.Length; i++)
         {
             var r = chunk[i].Record;
@@ -239,8 +242,8 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
             p.Add("f" + i, r.FinishedAt.ToUnixTimeMilliseconds());
             p.Add("d" + i, (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds);
             p.Add("r" + i, r.Result == UnitResult.Success ? "success" : "failure");
-            p.Add("fs" + i, r.FailureStep, System.Data.DbType.String);
-            p.Add("fm" + i, r.FailureMessage, System.Data.DbType.String);
+            p.Add("fs" + i, r.FailureStep);
+            p.Add("fm" + i, r.FailureMessage);
             p.Add("c" + i, Json.Write(r.CustomData ?? new Dictionary<string, string>()));
             p.Add("t" + i, Json.Write(r.TestResults ?? []));
             p.Add("y" + i, Json.Write(r.DynamicData ?? new Dictionary<string, string>()));
@@ -265,7 +268,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     private static async Task<IEnumerable<UnitRow>> CompleteUnitsAsync(DbSession s, (int Index, ProgrammingRecord Record)[] chunk, CancellationToken ct)
     {
         var sql = new StringBuilder("WITH v (grant_id, idx, state, record_id) AS (VALUES ");
-        var p = new DynamicParameters();
+        var p = new BatchParameters();
         for (var i = 0; i < chunk.Length; i++)
         {
             var r = chunk[i].Record;
@@ -288,9 +291,10 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     private static string InList(string prefix, int count) =>
         prefix + " (" + string.Join(", ", Enumerable.Range(0, count).Select(i => "@i" + i.ToString(CultureInfo.InvariantCulture))) + ")";
 
-    private static DynamicParameters Params(object fixedValues, string[] values)
+    private static BatchParameters Params(string accountId, string[] values)
     {
-        var p = new DynamicParameters(fixedValues);
+        var p = new BatchParameters();
+        p.Add("AccountId", accountId);
         for (var i = 0; i < values.Length; i++)
         {
             p.Add("i" + i.ToString(CultureInfo.InvariantCulture), values[i]);
@@ -306,7 +310,8 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         foreach (var chunk in used.OrderBy(u => u.Pool, StringComparer.Ordinal).ThenBy(u => u.Value).Chunk(200))
         {
             var sql = new StringBuilder("INSERT INTO serial_used (account_id, pool, value, record_id) VALUES ");
-            var p = new DynamicParameters(new { accountId });
+            var p = new BatchParameters();
+            p.Add("accountId", accountId);
             for (var i = 0; i < chunk.Length; i++)
             {
                 sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@accountId, @p{i}, @v{i}, @r{i})");

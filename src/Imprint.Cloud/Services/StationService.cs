@@ -107,6 +107,11 @@ public sealed class StationService(CloudDatabase database, TimeProvider time, Cl
         }, ct).ConfigureAwait(false);
     }
 
+    internal static bool IsStale(long? lastSeenAt, long now) => lastSeenAt is null || now - lastSeenAt >= LastSeenResolutionMs;
+
+    internal const string NonceInsert =
+        "INSERT INTO station_nonces (station_id, nonce, expires_at) VALUES (@StationId, @Nonce, @NonceKeepUntil) ON CONFLICT (station_id, nonce) DO NOTHING RETURNING 1";
+
     internal static string ReplayMessage(string nonce, string stationId) =>
         $"Nonce '{nonce}' was already used by station '{stationId}': the request is a replay.";
 
@@ -121,16 +126,25 @@ public sealed class StationService(CloudDatabase database, TimeProvider time, Cl
             return;
         }
 
-        var inserted = await s.ExecuteAsync(
-            "INSERT INTO station_nonces (station_id, nonce, expires_at) VALUES (@StationId, @Nonce, @NonceKeepUntil) ON CONFLICT (station_id, nonce) DO NOTHING",
-            station, ct).ConfigureAwait(false);
-        if (inserted == 0)
-        {
-            throw new CloudException(CloudErrorKind.Unauthorized, "Station not authenticated", ReplayMessage(station.Nonce, station.StationId));
-        }
+        var inserted = await s.QuerySingleOrDefaultAsync<long?>(NonceInsert, station, ct).ConfigureAwait(false);
+        RequireFresh(inserted, station);
+        await TouchAsync(s, station, now, ct).ConfigureAwait(false);
+    }
 
-        await s.ExecuteAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId AND (last_seen_at IS NULL OR last_seen_at < @stale)",
-            new { now, station.StationId, stale = now - LastSeenResolutionMs }, ct).ConfigureAwait(false);
+    internal static void RequireFresh(long? inserted, StationIdentity station)
+    {
+        if (inserted is null)
+        {
+            throw new CloudException(CloudErrorKind.Unauthorized, "Station not authenticated", ReplayMessage(station.Nonce!, station.StationId));
+        }
+    }
+
+    internal static async Task TouchAsync(DbSession s, StationIdentity station, long now, CancellationToken ct)
+    {
+        if (station.LastSeenStale)
+        {
+            await s.ExecuteAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId", new { now, station.StationId }, ct).ConfigureAwait(false);
+        }
     }
 
     public async Task<StationSelf> HeartbeatAsync(StationIdentity station, HeartbeatRequest request, CancellationToken ct)

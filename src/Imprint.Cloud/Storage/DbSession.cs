@@ -36,6 +36,10 @@ public sealed class DbSession : IAsyncDisposable
     public Task<T> ScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.ExecuteScalarAsync<T>(Command(sql, param, ct))!;
 
+    /// <summary>Runs several statements in one round trip; read their results in order.</summary>
+    public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        Connection.QueryMultipleAsync(Command(sql, param, ct));
+
     public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.ExecuteAsync(Command(sql, param, ct));
 
