@@ -17,7 +17,10 @@ public sealed class JobPageTests(DashboardFixture fixture)
         await using var browser = await fixture.OpenAsync();
         await browser.SignInAsync(seed.Owner.Credentials);
 
-        (await browser.GoAsync($"/jobs/{seed.Job.ImageId}")).Status.ShouldBe(200);
+        // The link the image builder prints as "view online".
+        var link = DashboardLinks.JobPage(seed.Owner.Credentials.CloudUrl, seed.Job.ImageId);
+        link.ToString().ShouldBe($"{fixture.Host.BaseUrl}/jobs/{seed.Job.ImageId}");
+        (await browser.GoAsync(link.ToString())).Status.ShouldBe(200);
 
         var page = browser.Page;
         await Expect(page.Locator(".status-box")).ToHaveClassAsync("status-box status-active");

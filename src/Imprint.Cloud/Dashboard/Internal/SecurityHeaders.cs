@@ -21,6 +21,8 @@ internal static class SecurityHeaders
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "same-origin";
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
-        headers.CacheControl = "no-store";
+        // What antiforgery sets on pages with forms anyway (it logs a warning when it has to override something else).
+        headers.CacheControl = "no-cache, no-store";
+        headers.Pragma = "no-cache";
     }
 }
