@@ -32,7 +32,15 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             throw CloudException.Invalid("jobId", "or imageId is required.");
         }
 
-        var grant = await database.WriteAsync(s => ReserveAsync(s, station, request, ct), ct).ConfigureAwait(false);
+        Grant grant;
+        try
+        {
+            grant = await database.WriteAsync(s => ReserveAsync(s, station, request, reclaimFirst: false, ct), ct).ConfigureAwait(false);
+        }
+        catch (ShortOfCount)
+        {
+            grant = await database.WriteAsync(s => ReserveAsync(s, station, request, reclaimFirst: true, ct), ct).ConfigureAwait(false);
+        }
         var payload = JsonSerializer.SerializeToUtf8Bytes(grant, CloudJson.Options);
         return new SignedGrant(grant, Convert.ToBase64String(payload), key.Sign(payload), key.KeyId);
     }
@@ -74,7 +82,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
     }
 
-    private async Task<Grant> ReserveAsync(DbSession s, StationIdentity station, GrantRequest request, CancellationToken ct)
+    private async Task<Grant> ReserveAsync(DbSession s, StationIdentity station, GrantRequest request, bool reclaimFirst, CancellationToken ct)
     {
         var now = time.Now();
         var n = request.Units;
@@ -122,10 +130,20 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         // Rows every grant of the job contends for (the job's counters, the pools) are locked as
         // late as possible, so the time they are held is a few statements and the commit.
         var reclaimed = false;
-        if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
+        if (reclaimFirst)
         {
             reclaimed = true;
             await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
+        }
+
+        if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
+        {
+            if (!reclaimed)
+            {
+                reclaimed = true;
+                await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
+            }
+
             if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
             {
                 throw new CloudException(CloudErrorKind.Conflict, "Station cap reached",
@@ -141,60 +159,143 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             returned[d] = await TakeReturnedAsync(s, station.AccountId, ordered[d].Pool, n, ct).ConfigureAwait(false);
         }
 
-        if (!await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
-        {
-            if (!reclaimed)
-            {
-                await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
-            }
-
-            if (reclaimed || !await TryReserveJobAsync(s, job.Id, n, ct).ConfigureAwait(false))
-            {
-                var current = await s.QuerySingleOrDefaultAsync<(string Status, long Used, long Reserved, long? MaxCount)>(
-                    "SELECT status, used, reserved, max_count FROM jobs WHERE id = @Id", new { job.Id }, ct).ConfigureAwait(false);
-                RequireActive(job.Id, current.Status);
-                var left = Math.Max(0, (current.MaxCount ?? 0) - current.Used - current.Reserved);
-                throw new CloudException(CloudErrorKind.Conflict, "Count exhausted",
-                    $"Job '{job.Id}' has {left} of {current.MaxCount} units left ({current.Used} programmed, {current.Reserved} reserved); {n} were asked for.");
-            }
-
-            // The reclaim just returned serial numbers: they are reused before new ones.
-            for (var d = 0; d < ordered.Count; d++)
-            {
-                if (returned[d].Count < n)
-                {
-                    returned[d].AddRange(await TakeReturnedAsync(s, station.AccountId, ordered[d].Pool, n - returned[d].Count, ct).ConfigureAwait(false));
-                    returned[d].Sort();
-                }
-            }
-        }
-
-        var units = new List<SerialValue>[n];
-        for (var i = 0; i < n; i++)
-        {
-            units[i] = new List<SerialValue>(definitions.Count);
-        }
-
-        // Pools are locked in name order so two grants never wait on each other's pools crosswise.
-        for (var d = 0; d < ordered.Count; d++)
-        {
-            var values = await AllocateAsync(s, station.AccountId, ordered[d], n, returned[d], ct).ConfigureAwait(false);
-            for (var i = 0; i < n; i++)
-            {
-                units[i].Add(new SerialValue(ordered[d].Name, ordered[d].Pool, values[i]));
-            }
-        }
-
-        // Report the serials in the job's definition order, whatever the allocation order was.
-        var order = definitions.Select((d, i) => (d.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        var grantUnits = units.Select((list, i) => new GrantUnit(i, [.. list.OrderBy(v => order[v.Name])])).ToList();
-
         var grantId = Ids.New("grt");
         var expires = now + (long)options.GrantLifetime.TotalMilliseconds;
         var reclaimAt = expires + (long)options.ResultGrace.TotalMilliseconds;
-        await InsertUnitsAsync(s, grantId, station, job, grantUnits, now, expires, reclaimAt, ct).ConfigureAwait(false);
+        var bases = await ReserveAndInsertAsync(s, grantId, station, job, definitions, ordered, returned, n, now, expires, reclaimAt, ct).ConfigureAwait(false);
+        if (bases is null)
+        {
+            if (!reclaimed)
+            {
+                // Expired reservations may be holding the count: try again in a fresh transaction that reclaims them first.
+                throw new ShortOfCount();
+            }
+
+            var current = await s.QuerySingleOrDefaultAsync<(string Status, long Used, long Reserved, long? MaxCount)>(
+                "SELECT status, used, reserved, max_count FROM jobs WHERE id = @Id", new { job.Id }, ct).ConfigureAwait(false);
+            RequireActive(job.Id, current.Status);
+            var left = Math.Max(0, (current.MaxCount ?? 0) - current.Used - current.Reserved);
+            throw new CloudException(CloudErrorKind.Conflict, "Count exhausted",
+                $"Job '{job.Id}' has {left} of {current.MaxCount} units left ({current.Used} programmed, {current.Reserved} reserved); {n} were asked for.");
+        }
+
+        var position = ordered.Select((d, i) => (d, i)).ToDictionary(x => x.d.Name, x => x.i, StringComparer.Ordinal);
+        var grantUnits = Enumerable.Range(0, n).Select(i => new GrantUnit(i, [.. definitions.Select(d =>
+        {
+            var x = position[d.Name];
+            var (literal, poolBase) = ValueOf(i, returned[x], bases[x], (long)d.Step);
+            return new SerialValue(d.Name, d.Pool, literal + poolBase);
+        })])).ToList();
         return new Grant(grantId, station.AccountId, job.FactoryId, station.StationId, job.Id, job.ImageId, grantUnits,
             Time.From(now), Time.From(expires), Time.From(reclaimAt));
+    }
+
+    /// <summary>Unit i takes the i-th returned value, else the pool's new values in order: (literal, whether the pool base is added).</summary>
+    private static (long Value, long Base) ValueOf(int i, List<long> returned, long poolBase, long step) =>
+        i < returned.Count ? (returned[i], 0) : ((i - returned.Count) * step, poolBase);
+
+    /// <summary>
+    /// The part of a grant every grant of the job contends for, sent as ONE round trip so the
+    /// job's and the pools' row locks are held only for it and the commit: reserve the count
+    /// (conditional update), advance each pool, insert the units with serial numbers computed by
+    /// the database from the advanced pool rows. Returns each pool's first new value (in
+    /// <paramref name="ordered"/> order), or <see langword="null"/> when the count did not allow
+    /// the reservation (the caller then rolls back: the other statements' effects are discarded).
+    /// </summary>
+    private static async Task<long[]?> ReserveAndInsertAsync(DbSession s, string grantId, StationIdentity station, GrantContext job,
+        List<SerialDefinition> definitions, List<SerialDefinition> ordered, List<long>[] returned, int n, long now, long expires, long reclaimAt, CancellationToken ct)
+    {
+        var p = new BatchParameters();
+        p.Add("n", n);
+        p.Add("grantId", grantId);
+        p.Add("AccountId", station.AccountId);
+        p.Add("FactoryId", job.FactoryId);
+        p.Add("JobId", job.Id);
+        p.Add("ImageId", job.ImageId);
+        p.Add("StationId", station.StationId);
+        p.Add("now", now);
+        p.Add("expires", expires);
+        p.Add("reclaimAt", reclaimAt);
+        var sql = new StringBuilder(
+            "UPDATE jobs SET reserved = reserved + @n WHERE id = @JobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count) RETURNING 1;\n");
+        var fresh = new long[ordered.Count];
+        for (var d = 0; d < ordered.Count; d++)
+        {
+            fresh[d] = n - returned[d].Count;
+            p.Add($"pool{d}", ordered[d].Pool);
+            p.Add($"start{d}", (long)ordered[d].Start);
+            p.Add($"step{d}", (long)ordered[d].Step);
+            p.Add($"k{d}", fresh[d]);
+            if (fresh[d] > 0)
+            {
+                // Pools are advanced in name order so two grants never wait on each other's pools crosswise.
+                sql.Append(CultureInfo.InvariantCulture,
+                    $"UPDATE serial_pools SET next_value = (CASE WHEN next_value < @start{d} THEN @start{d} ELSE next_value END) + @step{d} * @k{d} WHERE account_id = @AccountId AND name = @pool{d} RETURNING next_value;\n");
+            }
+        }
+
+        var columns = string.Concat(Enumerable.Range(0, ordered.Count).Select(d => $", a{d}, u{d}"));
+        sql.Append(CultureInfo.InvariantCulture, $"WITH v (idx{columns}) AS (VALUES ");
+        for (var i = 0; i < n; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@x{i}");
+            p.Add($"x{i}", i);
+            for (var d = 0; d < ordered.Count; d++)
+            {
+                var (literal, usesBase) = ValueOf(i, returned[d], 1, (long)ordered[d].Step);
+                sql.Append(CultureInfo.InvariantCulture, $", @a{i}_{d}, @u{i}_{d}");
+                p.Add($"a{i}_{d}", literal);
+                p.Add($"u{i}_{d}", usesBase);
+            }
+
+            sql.Append(')');
+        }
+
+        var position = ordered.Select((d, i) => (d, i)).ToDictionary(x => x.d.Name, x => x.i, StringComparer.Ordinal);
+        string ValueSql(int d) => fresh[d] > 0 ? $"CAST(v.a{d} + v.u{d} * p{d}.b AS TEXT)" : $"CAST(v.a{d} AS TEXT)";
+        var serialsSql = definitions.Count == 0 ? "'[]'"
+            : "'[' || " + string.Join(" || ',' || ", definitions.Select(def =>
+            {
+                var d = position[def.Name];
+                p.Add($"j{d}", JsonSerializer.Serialize(new SerialValue(def.Name, def.Pool, 0), CloudJson.Options)[..^2]);
+                return $"@j{d} || {ValueSql(d)} || '}}'";
+            })) + " || ']'";
+        var keySql = definitions.Count == 0 ? "' '" : "' ' || " + string.Join(" || ' ' || ", definitions.Select(def => ValueSql(position[def.Name]))) + " || ' '";
+        sql.Append(CultureInfo.InvariantCulture, $"""
+            )
+            INSERT INTO grant_units (grant_id, idx, account_id, factory_id, job_id, image_id, station_id, state, issued_at, expires_at, reclaim_at, serials, serial_key)
+            SELECT @grantId, v.idx, @AccountId, @FactoryId, @JobId, @ImageId, @StationId, 'reserved', @now, @expires, @reclaimAt, {serialsSql}, {keySql}
+            FROM v
+            """);
+        for (var d = 0; d < ordered.Count; d++)
+        {
+            if (fresh[d] > 0)
+            {
+                sql.Append(CultureInfo.InvariantCulture,
+                    $" CROSS JOIN (SELECT next_value - @step{d} * @k{d} AS b FROM serial_pools WHERE account_id = @AccountId AND name = @pool{d}) p{d}");
+            }
+        }
+
+        sql.Append(" RETURNING idx");
+        await using var grid = await s.QueryMultipleAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+        if (await grid.ReadSingleOrDefaultAsync<long?>().ConfigureAwait(false) is null)
+        {
+            return null;
+        }
+
+        var bases = new long[ordered.Count];
+        for (var d = 0; d < ordered.Count; d++)
+        {
+            if (fresh[d] > 0)
+            {
+                var next = await grid.ReadSingleOrDefaultAsync<long?>().ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Serial pool '{ordered[d].Pool}' of account '{station.AccountId}' is missing; pools are created with the jobs that name them.");
+                bases[d] = next - ((long)ordered[d].Step * fresh[d]);
+            }
+        }
+
+        var inserted = (await grid.ReadAsync<long>().ConfigureAwait(false)).Count();
+        return inserted == n ? bases : throw new InvalidOperationException($"Grant {grantId}: {inserted} of {n} units were inserted.");
     }
 
     private static void RequireActive(string jobId, string status)
@@ -204,11 +305,6 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             throw new CloudException(CloudErrorKind.Conflict, "Job not active", $"Job '{jobId}' is {status}; no units are granted.");
         }
     }
-
-    private static async Task<bool> TryReserveJobAsync(DbSession s, string jobId, int n, CancellationToken ct) =>
-        await s.ExecuteAsync(
-            "UPDATE jobs SET reserved = reserved + @n WHERE id = @jobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count)",
-            new { n = (long)n, jobId }, ct).ConfigureAwait(false) == 1;
 
     private static async Task<bool> TryReserveStationAsync(DbSession s, string jobId, string stationId, int n, long? cap, CancellationToken ct) =>
         await s.ExecuteAsync(
@@ -226,82 +322,6 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
                 (SELECT value FROM serial_free WHERE account_id = @accountId AND pool = @pool ORDER BY value LIMIT @n {skip_locked})
             RETURNING value
             """, new { accountId, pool, n }, ct).ConfigureAwait(false)).Order().ToList();
-
-    private static async Task<long[]> AllocateAsync(DbSession s, string accountId, SerialDefinition definition, int n, List<long> returned, CancellationToken ct)
-    {
-        var pool = definition.Pool;
-        var values = returned;
-        var k = n - values.Count;
-        if (k > 0)
-        {
-            var start = (long)definition.Start;
-            var step = (long)definition.Step;
-            var sql = """
-                UPDATE serial_pools SET next_value = (CASE WHEN next_value < @start THEN @start ELSE next_value END) + @step * @k
-                WHERE account_id = @accountId AND name = @pool RETURNING next_value
-                """;
-            var next = await s.QuerySingleOrDefaultAsync<long?>(sql, new { start, step, k = (long)k, accountId, pool }, ct).ConfigureAwait(false);
-            if (next is null)
-            {
-                // Pools are created when a job naming them is registered; this covers a pool removed by hand.
-                await s.ExecuteAsync("INSERT INTO serial_pools (account_id, name, next_value) VALUES (@accountId, @pool, @start) ON CONFLICT (account_id, name) DO NOTHING",
-                    new { accountId, pool, start }, ct).ConfigureAwait(false);
-                next = await s.QuerySingleOrDefaultAsync<long?>(sql, new { start, step, k = (long)k, accountId, pool }, ct).ConfigureAwait(false);
-            }
-
-            var first = next!.Value - (step * k);
-            for (var i = 0; i < k; i++)
-            {
-                values.Add(first + (i * step));
-            }
-        }
-
-        return [.. values];
-    }
-
-    private static async Task InsertUnitsAsync(DbSession s, string grantId, StationIdentity station, GrantContext job, List<GrantUnit> units,
-        long now, long expires, long reclaimAt, CancellationToken ct)
-    {
-        var sql = new StringBuilder(
-            "INSERT INTO grant_units (grant_id, idx, account_id, factory_id, job_id, image_id, station_id, state, issued_at, expires_at, reclaim_at, serials, serial_key) VALUES ");
-        var p = new BatchParameters();
-        p.Add("grantId", grantId);
-        p.Add("AccountId", station.AccountId);
-        p.Add("FactoryId", job.FactoryId);
-        p.Add("JobId", job.Id);
-        p.Add("ImageId", job.ImageId);
-        p.Add("StationId", station.StationId);
-        p.Add("now", now);
-        p.Add("expires", expires);
-        p.Add("reclaimAt", reclaimAt);
-        for (var i = 0; i < units.Count; i++)
-        {
-            if (i > 0)
-            {
-                sql.Append(", ");
-            }
-
-            sql.Append(CultureInfo.InvariantCulture,
-                $"(@grantId, @i{i}, @AccountId, @FactoryId, @JobId, @ImageId, @StationId, 'reserved', @now, @expires, @reclaimAt, @s{i}, @k{i})");
-            p.Add("i" + i, (long)i);
-            p.Add("s" + i, Json.Write(units[i].Serials));
-            p.Add("k" + i, SerialKey(units[i].Serials));
-        }
-
-        await s.ExecuteAsync(sql.ToString(), p, ct).ConfigureAwait(false);
-    }
-
-    /// <summary>" 17 42 ": what a serial-number search matches with LIKE '% 42 %'.</summary>
-    internal static string SerialKey(IEnumerable<SerialValue> serials)
-    {
-        var builder = new StringBuilder(" ");
-        foreach (var v in serials)
-        {
-            builder.Append(v.Value.ToString(CultureInfo.InvariantCulture)).Append(' ');
-        }
-
-        return builder.ToString();
-    }
 
     private const string SkipLocked = "{skip_locked}";
 
@@ -337,7 +357,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
 
     internal static async Task ReturnSerialsAsync(DbSession s, IReadOnlyList<(string AccountId, string Pool, long Value)> values, CancellationToken ct)
     {
-        foreach (var chunk in values.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.Pool, StringComparer.Ordinal).ThenBy(v => v.Value).Chunk(200))
+        foreach (var chunk in values.OrderBy(v => v.AccountId, StringComparer.Ordinal).ThenBy(v => v.Pool, StringComparer.Ordinal).ThenBy(v => v.Value).Chunk(s.BatchRows(3)))
         {
             var sql = new StringBuilder("INSERT INTO serial_free (account_id, pool, value) VALUES ");
             var p = new BatchParameters();
@@ -353,6 +373,9 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             await s.ExecuteAsync(sql.ToString(), p, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>The count was short before expired reservations were reclaimed.</summary>
+    private sealed class ShortOfCount : Exception;
 
     private sealed class GrantContext
     {

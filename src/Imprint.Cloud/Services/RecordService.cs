@@ -64,7 +64,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
 
         // Set-based: one INSERT for the batch, one UPDATE of the units, then the counters.
         var inserted = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var chunk in batch.Chunk(500))
+        foreach (var chunk in batch.Chunk(s.BatchRows(13)))
         {
             foreach (var row in await InsertRecordsAsync(s, station, chunk, now, ct).ConfigureAwait(false))
             {
@@ -76,7 +76,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         if (missing.Count > 0)
         {
             var existing = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var chunk in missing.Chunk(500))
+            foreach (var chunk in missing.Chunk(s.BatchRows(1)))
             {
                 var ids = chunk.Select(m => m.Record.Id).ToArray();
                 existing.UnionWith(await s.QueryAsync<string>(InList("SELECT id FROM records WHERE account_id = @AccountId AND id IN", ids.Length),
@@ -95,7 +95,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         var fresh = batch.Where(b => inserted.ContainsKey(b.Record.Id)).ToList();
         accepted = fresh.Count;
         var moved = new Dictionary<(string GrantId, long Idx), UnitRow>();
-        foreach (var chunk in fresh.Chunk(500))
+        foreach (var chunk in fresh.Chunk(s.BatchRows(4)))
         {
             foreach (var unit in await CompleteUnitsAsync(s, chunk, ct).ConfigureAwait(false))
             {
@@ -307,7 +307,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     {
         // The primary key on (account, pool, value) is the last line of defence: a serial number
         // can be marked used by one successful unit only, or the whole upload fails.
-        foreach (var chunk in used.OrderBy(u => u.Pool, StringComparer.Ordinal).ThenBy(u => u.Value).Chunk(200))
+        foreach (var chunk in used.OrderBy(u => u.Pool, StringComparer.Ordinal).ThenBy(u => u.Value).Chunk(s.BatchRows(3)))
         {
             var sql = new StringBuilder("INSERT INTO serial_used (account_id, pool, value, record_id) VALUES ");
             var p = new BatchParameters();

@@ -27,6 +27,14 @@ public sealed class DbSession : IAsyncDisposable
 
     public SqlDialect Dialect => _database.Dialect;
 
+    /// <summary>
+    /// How many rows one multi-row statement should carry. SQLite looks each named parameter up
+    /// linearly when binding (quadratic in the count) but has no round trips, so it gets small
+    /// statements; PostgreSQL gets large ones to save round trips.
+    /// </summary>
+    public int BatchRows(int parametersPerRow) =>
+        Math.Max(1, (Dialect == SqlDialect.Sqlite ? 600 : 30_000) / Math.Max(1, parametersPerRow));
+
     public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.QueryAsync<T>(Command(sql, param, ct));
 
