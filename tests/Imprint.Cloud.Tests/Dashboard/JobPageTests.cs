@@ -31,7 +31,7 @@ public sealed class JobPageTests(DashboardFixture fixture)
         await Expect(Fact(page, "SHA-256")).ToHaveTextAsync(job.ImageSha256);
         await Expect(Fact(page, "Build: tool")).ToHaveTextAsync("imprint 0.1.0");
         await Expect(Fact(page, "Maximum count")).ToContainTextAsync($"{job.Counters.Programmed} of 1,000 used, {job.Counters.Remaining:N0} remaining");
-        await Expect(page.GetByLabel("Programmed", new() { Exact = true })).ToHaveTextAsync(job.Counters.Programmed.ToString("N0"));
+        await Expect(Tile(page, "Programmed")).ToHaveTextAsync(job.Counters.Programmed.ToString("N0"));
         var pool = (await seed.Owner.ListSerialPoolsAsync()).Single();
         var serialRow = page.Locator("section[aria-labelledby='serials-title'] tbody tr").First;
         await Expect(serialRow).ToContainTextAsync("0x0800FC00, 4 bytes");
@@ -136,7 +136,7 @@ public sealed class JobPageTests(DashboardFixture fixture)
         await using var browser = await fixture.OpenAsync();
         await browser.SignInAsync(seed.Owner.Credentials);
         await browser.GoAsync($"/jobs/{seed.Job.ImageId}");
-        var programmed = browser.Page.GetByLabel("Programmed", new() { Exact = true });
+        var programmed = Tile(browser.Page, "Programmed");
         await Expect(programmed).ToHaveTextAsync(seed.Job.Counters.Programmed.ToString("N0"));
 
         var grant = await seed.Line2.Client.RequestGrantAsync(new GrantRequest(seed.Job.Id, null, 2));
@@ -149,6 +149,42 @@ public sealed class JobPageTests(DashboardFixture fixture)
         await Expect(browser.Page.Locator(".status-box")).ToHaveClassAsync("status-box status-paused");
         browser.ShouldHaveNoProblems();
     }
+
+    [Fact]
+    public async Task Restrictions_ChangedOnThePage_LimitTheNextGrant_AndABadNumberIsExplained()
+    {
+        var seed = await ProductionSeed.CreateAsync(fixture.Host, hours: 1);
+        var used = seed.Job.Counters.Programmed;
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(seed.Owner.Credentials);
+        await browser.GoAsync($"/jobs/{seed.Job.ImageId}");
+        var page = browser.Page;
+
+        await page.GetByText("Change restrictions…").ClickAsync();
+        await page.GetByLabel("Maximum count", new() { Exact = true }).FillAsync("abc");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save restrictions" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("maxCount: 'abc' is not a whole number.");
+
+        await page.GetByText("Change restrictions…").ClickAsync();
+        await page.GetByLabel("Maximum count", new() { Exact = true }).FillAsync((used + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.GetByLabel("Per-station cap").FillAsync("");
+        await page.GetByLabel("Valid until (UTC)").FillAsync("2027-01-01T00:00");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save restrictions" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Restrictions saved; the next grant request is checked against them.");
+        await Expect(Fact(page, "Maximum count")).ToContainTextAsync($"{used} of {used + 1:N0} used, 1 remaining");
+        await Expect(Fact(page, "Valid until")).ToHaveTextAsync("2027-01-01 00:00:00 UTC");
+        await Expect(Tile(page, "Remaining")).ToHaveTextAsync("1");
+        var job = await seed.Owner.GetJobAsync(seed.Job.Id);
+        job.Restrictions.ShouldBe(new JobRestrictions(used + 1, null, new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero), null));
+        var refused = await Should.ThrowAsync<CloudApiException>(() => seed.Line1.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2)));
+        refused.Status.ShouldBe(HttpStatusCode.Conflict);
+        (await seed.Line1.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1))).Grant.Units.Count.ShouldBe(1);
+        browser.ShouldHaveNoProblems();
+    }
+
+    private static ILocator Tile(IPage page, string label) =>
+        page.Locator(".tile").Filter(new() { Has = page.Locator("dt", new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^{label}$") }) }).Locator("dd");
 
     private static ILocator Fact(IPage page, string term) =>
         page.Locator("dl.facts dt").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex($"^{System.Text.RegularExpressions.Regex.Escape(term)}$") }).Locator("xpath=following-sibling::dd[1]");

@@ -17,6 +17,7 @@ internal static class JobEndpoints
         signedIn.MapGet("/jobs/{key}", ShowAsync);
         signedIn.MapPost("/jobs/{id}/status", ChangeStatusAsync).Form();
         signedIn.MapPost("/jobs/{id}/stations", SetStationsAsync).Form();
+        signedIn.MapPost("/jobs/{id}/restrictions", SetRestrictionsAsync).Form();
         signedIn.MapGet("/live/jobs/{id}", LiveAsync);
     }
 
@@ -82,6 +83,26 @@ internal static class JobEndpoints
         {
             FlashMessage.Set(context, FlashKind.Refused, ex.Message);
             return TypedResults.Redirect(JobLinks.ById(id) + "#stations");
+        }
+    }
+
+    public static async Task<IResult> SetRestrictionsAsync(string id, HttpContext context, JobService jobs, CancellationToken ct)
+    {
+        var actor = context.User.ToActor();
+        var form = await context.Request.ReadFormAsync(ct);
+        try
+        {
+            var restrictions = new JobRestrictions(
+                FormValues.Whole("maxCount", form["maxCount"]), FormValues.UtcTime("validFrom", form["validFrom"]),
+                FormValues.UtcTime("validUntil", form["validUntil"]), FormValues.Whole("perStationCap", form["perStationCap"]));
+            var job = await jobs.SetRestrictionsAsync(actor, id, restrictions, ct);
+            FlashMessage.Set(context, FlashKind.Done, "Restrictions saved; the next grant request is checked against them.");
+            return TypedResults.Redirect(JobLinks.Page(job) + "#restrictions");
+        }
+        catch (CloudException ex) when (ex.Kind != CloudErrorKind.NotFound)
+        {
+            FlashMessage.Set(context, FlashKind.Refused, ex.Message);
+            return TypedResults.Redirect(JobLinks.ById(id) + "#restrictions");
         }
     }
 

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Text;
 using Imprint.Cloud.Apis;
+using Imprint.Cloud.Dashboard.Internal;
 using Microsoft.AspNetCore.Http;
 
 namespace Imprint.Cloud.Dashboard.Pages;
@@ -38,8 +38,8 @@ public sealed record LogFilterForm(string JobId, string StationId, string Result
         StationId = Empty(StationId),
         Result = Empty(Result),
         Serial = Empty(Serial),
-        From = Time("from", From),
-        To = Time("to", To),
+        From = FormValues.UtcTime("from", From),
+        To = FormValues.UtcTime("to", To),
     };
 
     /// <summary>Writes the filter back as a query string (without paging), for download links and the next page.</summary>
@@ -59,17 +59,4 @@ public sealed record LogFilterForm(string JobId, string StationId, string Result
     }
 
     private static string? Empty(string value) => value.Length == 0 ? null : value;
-
-    private static DateTimeOffset? Time(string field, string value)
-    {
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        // datetime-local inputs send "2026-06-01T08:00" without a zone; the dashboard works in UTC.
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
-            ? parsed
-            : throw CloudException.Invalid(field, $"'{value}' is not a date and time (UTC, for example 2026-06-01T08:00).");
-    }
 }
