@@ -149,6 +149,12 @@ public sealed class SecurityTests(DashboardFixture fixture)
         using var http = NoRedirectClient();
         using var api = await http.SendAsync(Get("/api/v1/jobs", await browser.CookieHeaderAsync()));
         api.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+
+        // The pages are not part of the API's description.
+        var openApi = await http.GetStringAsync("/openapi/v1.json");
+        openApi.ShouldContain("\"/api/v1/jobs/{id}\"");
+        openApi.ShouldNotContain("\"/jobs/{key}\"");
+        openApi.ShouldNotContain("/signin");
     }
 
     private HttpClient NoRedirectClient() =>
