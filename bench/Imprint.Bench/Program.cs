@@ -1,5 +1,9 @@
 // Each benchmark is a named entry; they print a Markdown table row set for docs/benchmarks.md.
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase);
+benchmarks["hex2bin"] = Imprint.Bench.Firmware.Hex2BinBenchmark.RunAsync;
+benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
+benchmarks["qemu-program"] = Imprint.Bench.QemuProgramBenchmark.RunAsync;
+benchmarks["image"] = Imprint.Bench.ImageBenchmark.RunAsync;
 benchmarks["cloud-grants"] = Imprint.Bench.Cloud.CloudGrantsBenchmark.RunAsync;
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))

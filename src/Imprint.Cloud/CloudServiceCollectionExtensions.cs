@@ -25,7 +25,7 @@ public static class CloudServiceCollectionExtensions
         services.TryAddSingleton(options.Time);
         services.AddSingleton(_ => DatabaseUrl.Open(options.Database, options.DataDirectory));
         services.AddSingleton(new BlobStore(options.BlobRoot));
-        services.TryAddSingleton<IImageInspector, DeclaredEncryptionInspector>();
+        services.TryAddSingleton<IImageInspector, ImageHeaderInspector>();
         services.AddSingleton<CloudSigningKey>();
         services.AddSingleton<ReadyState>();
         services.AddSingleton<AccountService>();

@@ -220,9 +220,9 @@ public sealed class JobService(CloudDatabase database, TimeProvider time, BlobSt
                 throw CloudException.Invalid("body", $"the image's SHA-256 is {sha}, but job '{id}' revision {job.Revision} was registered with {job.ImageSha256}.");
             }
 
-            if (await inspector.RefuseAsync(temp, job.Encrypted != 0, ct).ConfigureAwait(false) is { } refusal)
+            if (await inspector.RefuseAsync(temp, job.ImageId, ct).ConfigureAwait(false) is { } refusal)
             {
-                throw new CloudException(CloudErrorKind.Invalid, "Image not encrypted", refusal);
+                throw new CloudException(CloudErrorKind.Invalid, "Image refused", refusal);
             }
 
             var relative = blobs.Commit(temp, actor.AccountId, id, sha);

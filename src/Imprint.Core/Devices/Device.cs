@@ -1,8 +1,10 @@
+using System.Text.Json.Serialization;
+
 namespace Imprint.Devices;
 
 /// <summary>
 /// A microcontroller as a programmer must know it: memory map, core, how to reach it and
-/// how its flash is written. Built-in devices are data files under <c>devices/</c>.
+/// how its flash is written. Built-in devices are YAML data files (see <c>docs/devices.md</c>); more are imported from CMSIS packs.
 /// </summary>
 public sealed record Device
 {
@@ -39,7 +41,10 @@ public sealed record Device
     /// <summary>Gets the name of the flash algorithm (a CMSIS <c>.FLM</c>), when <see cref="FlashMethod"/> is <see cref="FlashMethod.Algorithm"/>.</summary>
     public string? Algorithm { get; init; }
 
-    /// <summary>Gets where the description came from (built-in catalog, an imported pack file).</summary>
+    /// <summary>
+    /// Gets where the description came from: <c>built-in</c>, the pack file it was imported
+    /// from, or the name of the user's device file.
+    /// </summary>
     public string Source { get; init; } = "built-in";
 
     /// <summary>Returns the region containing <paramref name="address"/>, or <see langword="null"/>.</summary>
@@ -48,6 +53,7 @@ public sealed record Device
     public MemoryRegion? RegionAt(ulong address) =>
         Memory.FirstOrDefault(r => address >= r.Start && address < r.End);
 
-    /// <summary>Gets the flash regions.</summary>
+    /// <summary>Gets the programmable regions: flash, OTP and option bytes.</summary>
+    [JsonIgnore]
     public IEnumerable<MemoryRegion> FlashRegions => Memory.Where(r => r.Kind is MemoryKind.Flash or MemoryKind.Otp or MemoryKind.OptionBytes);
 }

@@ -49,6 +49,13 @@ public sealed record MemoryRegion
     public bool WriteProtected { get; init; }
 
     /// <summary>
+    /// Gets the file name of the flash algorithm (a CMSIS <c>.FLM</c>, kept beside the device
+    /// description) that programs this region, or <see langword="null"/> when the region is
+    /// written some other way.
+    /// </summary>
+    public string? Algorithm { get; init; }
+
+    /// <summary>
     /// Returns the sector containing <paramref name="address"/>.
     /// </summary>
     /// <param name="address">An address inside the region.</param>

@@ -43,7 +43,10 @@ public enum StepKind
 /// <summary>How an erase step chooses what to erase.</summary>
 public enum EraseMode
 {
-    /// <summary>The sectors the firmware covers.</summary>
+    /// <summary>
+    /// The sectors the firmware, the serial numbers and the dynamic slots cover, so per-unit
+    /// data can be written into erased flash on parts that need an erase before programming.
+    /// </summary>
     Sectors,
 
     /// <summary>The whole chip.</summary>

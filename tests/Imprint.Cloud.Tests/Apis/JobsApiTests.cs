@@ -1,5 +1,10 @@
 using System.Net;
+using Imprint.Images;
+using Imprint.Keys;
+using Imprint.Projects;
 using Imprint.Sdk.Cloud;
+using Imprint.Testing;
+using Imprint.Testing.Images;
 using Imprint.Tests.Support;
 
 namespace Imprint.Tests.Apis;
@@ -115,19 +120,15 @@ public abstract class JobsApiTests(CloudFixture fixture) : CloudApiTests(fixture
     }
 
     [Fact]
-    public async Task ImageBlob_OnlyEncrypted_MatchingHash_DownloadedByAuthorizedStations()
+    public async Task ImageBlob_OnlyEncryptedJobImages_MatchingHashAndId_DownloadedByAuthorizedStations()
     {
         var (owner, account) = await Host.NewAccountAsync();
-        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
-        var outsider = await Host.NewStationAsync(owner, account.DefaultFactory.Id, "outsider");
-        var bytes = System.Text.Encoding.UTF8.GetBytes("IMPRINT-ENCRYPTED-IMAGE " + new string('x', 5000));
-        var image = System.Text.Encoding.UTF8.GetString(bytes);
-        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
-        var plain = await owner.RegisterJobAsync(new RegisterJobRequest(account.DefaultFactory.Id, "plain", "p", null, null, sha, Encrypted: false));
-        await Refused(() => owner.UploadJobImageAsync(plain.Id, new MemoryStream(bytes)), HttpStatusCode.BadRequest, "only encrypted images are delivered through the cloud");
-        await owner.JobActionAsync(plain.Id, "delete");
+        var f = account.DefaultFactory.Id;
+        var station = await Host.NewStationAsync(owner, f);
+        var outsider = await Host.NewStationAsync(owner, f, "outsider");
+        var (bytes, imageId, sha) = await WriteImageAsync(ImageType.Job, encrypted: true);
 
-        var job = await owner.RegisterJobAsync(new RegisterJobRequest(account.DefaultFactory.Id, "enc", "e", null, null, sha, Encrypted: true, AllStations: false, StationIds: [station.Id]));
+        var job = await owner.RegisterJobAsync(new RegisterJobRequest(f, imageId, "e", null, null, sha, Encrypted: true, AllStations: false, StationIds: [station.Id]));
         await Refused(() => owner.UploadJobImageAsync(job.Id, new MemoryStream([1, 2, 3])), HttpStatusCode.BadRequest, $"was registered with {sha}");
         await Refused(() => station.Client.DownloadImageAsync(job.Id, new MemoryStream()), HttpStatusCode.NotFound, "has no image in the cloud");
         (await owner.UploadJobImageAsync(job.Id, new MemoryStream(bytes))).HasImage.ShouldBeTrue();
@@ -136,7 +137,40 @@ public abstract class JobsApiTests(CloudFixture fixture) : CloudApiTests(fixture
         await station.Client.DownloadImageAsync(job.Id, downloaded);
         downloaded.ToArray().ShouldBe(bytes);
         await Refused(() => outsider.Client.DownloadImageAsync(job.Id, new MemoryStream()), HttpStatusCode.Forbidden, "is not authorized");
-        image.Length.ShouldBeGreaterThan(0);
+        (await owner.ListAuditAsync()).Select(a => a.Action).ShouldContain("job.image-upload");
+    }
+
+    [Fact]
+    public async Task ImageBlob_PlainSapOrForeignImages_AreRefusedByTheirHeader()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var f = account.DefaultFactory.Id;
+        var (plain, plainId, plainSha) = await WriteImageAsync(ImageType.Job, encrypted: false);
+        var job = await owner.RegisterJobAsync(new RegisterJobRequest(f, plainId, "p", null, null, plainSha, Encrypted: true));
+        await Refused(() => owner.UploadJobImageAsync(job.Id, new MemoryStream(plain)), HttpStatusCode.BadRequest, $"Image {plainId} is not encrypted");
+
+        var (sap, sapId, sapSha) = await WriteImageAsync(ImageType.Sap, encrypted: true);
+        var sapJob = await owner.RegisterJobAsync(new RegisterJobRequest(f, sapId, "s", null, null, sapSha));
+        await Refused(() => owner.UploadJobImageAsync(sapJob.Id, new MemoryStream(sap)), HttpStatusCode.BadRequest, "is a stand-alone (SAP) image");
+
+        var (other, otherId, otherSha) = await WriteImageAsync(ImageType.Job, encrypted: true);
+        var mismatched = await owner.RegisterJobAsync(new RegisterJobRequest(f, "not-" + otherId, "m", null, null, otherSha));
+        await Refused(() => owner.UploadJobImageAsync(mismatched.Id, new MemoryStream(other)), HttpStatusCode.BadRequest, $"The image's id is {otherId}");
+
+        var junk = System.Text.Encoding.UTF8.GetBytes(new string('x', 4000));
+        var junkJob = await owner.RegisterJobAsync(new RegisterJobRequest(f, "junk", "j", null, null, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(junk))));
+        await Refused(() => owner.UploadJobImageAsync(junkJob.Id, new MemoryStream(junk)), HttpStatusCode.BadRequest, "The upload is not an Imprint image");
+        (await owner.ListJobsAsync()).ShouldAllBe(j => !j.HasImage);
+    }
+
+    private static async Task<(byte[] Bytes, string Id, string Sha)> WriteImageAsync(ImageType type, bool encrypted)
+    {
+        using var dir = new TempDirectory();
+        using var signer = SigningKey.Create();
+        var path = dir.File("image.imp");
+        var id = await ImageWriter.WriteAsync(ImageSamples.Content(type), path, signer, encrypted ? EncryptionKey.Create("customer-a") : null);
+        var bytes = await File.ReadAllBytesAsync(path);
+        return (bytes, id.ToString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
     }
 }
 

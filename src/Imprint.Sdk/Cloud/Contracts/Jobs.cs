@@ -35,7 +35,7 @@ public sealed record JobRestrictions(long? MaxCount = null, DateTimeOffset? Vali
 /// <param name="Serials">The image's serial definitions; each draws from its account-wide pool.</param>
 /// <param name="Restrictions">The restrictions the cloud enforces.</param>
 /// <param name="BuildInfo">Free-form build information (tool version, host, time, source hashes).</param>
-/// <param name="Encrypted">Whether the image's payload is encrypted; an image blob is accepted only when it is.</param>
+/// <param name="Encrypted">Whether the image's payload is encrypted (informational: an uploaded blob is checked against its own header).</param>
 /// <param name="BurnFailedSerials">Whether a failed unit's serial numbers are used up rather than returned.</param>
 /// <param name="AllStations">Whether every station of the factory may run it.</param>
 /// <param name="StationIds">The stations that may run it when <paramref name="AllStations"/> is false.</param>
