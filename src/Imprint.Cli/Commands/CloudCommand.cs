@@ -207,7 +207,7 @@ internal static class CloudCommand
             Print(parse, items, () => Table(["ID", "NAME", "STATUS", "PROGRAMMED", "FAILED", "RESERVED", "REMAINING"],
                 items.Select(j => new[] { j.Id, j.Name, Lower(j.Status), N(j.Counters.Programmed), N(j.Counters.Failed), N(j.Counters.Reserved), j.Counters.Remaining is { } r ? N(r) : "unlimited" })));
         });
-        var job = new Command("job", "Jobs (cloud-connected images).") { list };
+        var job = new Command("job", "Jobs (cloud-connected images).") { list, Register() };
         var showId = new Argument<string>("id") { Description = "The job id." };
         var show = new Command("show", "Show a job.") { showId, CredentialsOption, JsonOption };
         Set(show, async (client, parse, ct) =>
@@ -265,6 +265,38 @@ internal static class CloudCommand
         });
         job.Subcommands.Add(log);
         return job;
+    }
+
+    private static Command Register()
+    {
+        var image = new Argument<string>("image") { Description = "The JOB image file." };
+        var keys = new Option<string[]>("--key", "-k") { Description = "The customer key file the image is encrypted with (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var factory = new Option<string?>("--factory") { Description = "The factory (default: the one the image is bound to)." };
+        var upload = new Option<bool>("--upload") { Description = "Also upload the encrypted image for delivery to authorized stations." };
+        var command = new Command("register", "Register a JOB image's metadata (no programming data) so the job shows in its factory; optionally upload the encrypted image.")
+        {
+            image, keys, factory, upload, CredentialsOption, JsonOption,
+        };
+        Set(command, async (client, parse, ct) =>
+        {
+            var path = parse.GetValue(image)!;
+            var ring = new Imprint.Keys.KeyRing();
+            foreach (var k in parse.GetValue(keys) ?? [])
+            {
+                ring.Add(Imprint.Keys.EncryptionKey.Load(k));
+            }
+
+            var opened = await Imprint.Images.ImageReader.OpenAsync(path, ring, ct);
+            var j = await client.RegisterJobAsync(JobRegistration.FromImage(opened, parse.GetValue(factory)), ct);
+            if (parse.GetValue(upload))
+            {
+                await using var file = File.OpenRead(path);
+                j = await client.UploadJobImageAsync(j.Id, file, ct);
+            }
+
+            Print(parse, j, () => $"Registered job {j.Id} ({j.Name}) in factory {j.FactoryId}{(j.HasImage ? "; image uploaded for cloud delivery" : "")}.");
+        });
+        return command;
     }
 
     private static void Set(Command command, Func<CloudClient, ParseResult, CancellationToken, Task> body) =>

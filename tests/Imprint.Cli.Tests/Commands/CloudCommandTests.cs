@@ -40,6 +40,25 @@ public sealed class CloudCommandTests
             var jobs = await CliRunner.RunAsync("cloud", "job", "list", "--credentials", second);
             jobs.StdOut.ShouldStartWith("ID");
 
+            // A real encrypted JOB image: register its metadata and upload it.
+            var key = Imprint.Keys.EncryptionKey.Create("customer-a");
+            key.Save(temp.File("customer.key"));
+            using (var signer = Imprint.Keys.SigningKey.Create())
+            {
+                await Imprint.Images.ImageWriter.WriteAsync(Imprint.Testing.Images.ImageSamples.Content(Imprint.Projects.ImageType.Job), temp.File("job.imp"), signer, key);
+            }
+
+            var registered = await CliRunner.RunAsync("cloud", "job", "register", temp.File("job.imp"), "--key", temp.File("customer.key"),
+                "--factory", factoryId, "--upload", "--credentials", creds, "--json");
+            registered.ExitCode.ShouldBe(0, registered.StdErr);
+            var jobId = JsonDocument.Parse(registered.StdOut).RootElement.GetProperty("id").GetString()!;
+            JsonDocument.Parse(registered.StdOut).RootElement.GetProperty("hasImage").GetBoolean().ShouldBeTrue();
+            (await CliRunner.RunAsync("cloud", "job", "pause", jobId, "--credentials", creds)).StdOut.ShouldContain("is paused");
+            var shown = await CliRunner.RunAsync("cloud", "job", "show", jobId, "--credentials", creds);
+            shown.StdOut.ShouldContain("[paused]");
+            var log = await CliRunner.RunAsync("cloud", "job", "log", jobId, "--csv", "--credentials", creds);
+            log.StdOut.ShouldStartWith("id,job_id,image_id");
+
             var missing = await CliRunner.RunAsync("cloud", "job", "pause", "job_nope", "--credentials", creds);
             missing.ExitCode.ShouldBe(1);
             missing.StdErr.Trim().ShouldBe("error: Job 'job_nope' does not exist in this account.");
