@@ -1,4 +1,5 @@
 using Imprint.Cloud.Apis;
+using Imprint.Cloud.Dashboard;
 using Imprint.Cloud.Internal;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,6 +30,7 @@ public static class CloudApplicationExtensions
         app.MapRecordsApi();
         app.MapAuditApi();
         app.MapStationProtocolApi();
+        app.MapImprintDashboard();
         return app;
     }
 }

@@ -1,3 +1,4 @@
+using Imprint.Cloud.Dashboard;
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Services;
@@ -51,6 +52,7 @@ public static class CloudServiceCollectionExtensions
             .AddPolicy(CloudSchemes.Credential, p => p.AddAuthenticationSchemes(CloudSchemes.Credential).RequireAuthenticatedUser())
             .AddPolicy(CloudSchemes.Station, p => p.AddAuthenticationSchemes(CloudSchemes.Station).RequireAuthenticatedUser());
         services.AddOpenApi("v1");
+        services.AddImprintDashboard();
         return services;
     }
 }
