@@ -8,7 +8,7 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 
 # Tools the tests run as real peers: compiler and binutils for the sample firmware,
 # srec_cat, QEMU as a target, gdb-multiarch as a client.
-apt_packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi binutils srecord qemu-system-arm gdb-multiarch)
+apt_packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi binutils srecord qemu-system-arm gdb-multiarch postgresql)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -5,6 +5,7 @@ benchmarks["hex2bin"] = Imprint.Bench.Firmware.Hex2BinBenchmark.RunAsync;
 benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
 benchmarks["image"] = Imprint.Bench.ImageBenchmark.RunAsync;
 benchmarks["qemu-program"] = Imprint.Bench.QemuProgramBenchmark.RunAsync;
+benchmarks["cloud-grants"] = Imprint.Bench.Cloud.CloudGrantsBenchmark.RunAsync;
 
 if (args.Length == 0 || !benchmarks.TryGetValue(args[0], out var run))
 {

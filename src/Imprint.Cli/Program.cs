@@ -13,4 +13,5 @@ root.Subcommands.Add(BuildCommand.Create());
 root.Subcommands.Add(BundleCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(ImageCommand.Create());
+root.Subcommands.Add(CloudCommand.Create());
 return await root.Parse(args).InvokeAsync();

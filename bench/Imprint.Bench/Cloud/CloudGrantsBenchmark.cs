@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Imprint.Cloud;
+using Imprint.Cloud.Services;
+using Imprint.Projects;
+using Imprint.Sdk.Cloud;
+using Imprint.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Imprint.Bench.Cloud;
+
+/// <summary>
+/// Grants per second (1 unit and batches of 10) and latency with 1, 16 and 64 concurrent stations
+/// on SQLite and PostgreSQL, result ingestion per second, and pgbench's TPC-B rate on the same
+/// PostgreSQL server in the same run as the ceiling. Stations are real signed HTTP clients on
+/// loopback, so client, service and database share this machine's cores (as pgbench's do).
+/// </summary>
+internal static class CloudGrantsBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+        var rows = new List<string>();
+        var loadBefore = LoadAverage();
+        var temp = Directory.CreateTempSubdirectory("imprint-bench-cloud-").FullName;
+        try
+        {
+            Console.Error.WriteLine("Starting PostgreSQL (default durability: fsync on, synchronous_commit on) ...");
+            var pg = await PostgresServer.StartAsync("");
+            foreach (var c in new[] { 16, 64 })
+            {
+                var tps = await PgBenchAsync(pg, c, seconds);
+                rows.Add($"| pgbench TPC-B (scale 16) | PostgreSQL | {c} | {tps:F0} tps | | | |");
+            }
+
+            foreach (var engine in new[] { "PostgreSQL", "SQLite" })
+            {
+                var db = engine == "SQLite" ? Path.Combine(temp, "bench.db") : await pg.CreateDatabaseAsync();
+                rows.AddRange(await RunEngineAsync(engine, db, Path.Combine(temp, engine), seconds));
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(temp, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        Console.WriteLine($"Load average before/after (other processes share the 2 cores): {loadBefore} / {LoadAverage()}");
+        Console.WriteLine();
+        Console.WriteLine("| what | engine | concurrent stations | rate | units/s | p50 ms | p99 ms |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            Console.WriteLine(row);
+        }
+
+        return 0;
+    }
+
+    private static async Task<List<string>> RunEngineAsync(string engine, string database, string dataDir, double seconds)
+    {
+        var rows = new List<string>();
+        var options = new CloudOptions { Database = database, DataDirectory = dataDir, SweepInterval = TimeSpan.Zero };
+        await using var app = CloudHost.Build(options, "http://127.0.0.1:0", b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        await app.StartAsync();
+        var baseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { BaseAddress = new Uri(baseUrl) };
+        var account = await app.Services.GetRequiredService<AccountService>().CreateAccountAsync("Bench", "owner", baseUrl, CancellationToken.None);
+        var owner = new CloudClient(http, account.Credentials);
+        var job = await owner.RegisterJobAsync(new RegisterJobRequest(account.DefaultFactory.Id, "bench-img", "Bench", null, "STM32", new string('b', 64),
+            [new SerialDefinition("sn", "bench", 0, 4, SerialEncoding.BinaryLittleEndian, 1, 1, null)]));
+        var stations = new List<StationCloudClient>();
+        for (var i = 0; i < 64; i++)
+        {
+            var token = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest());
+            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            var reg = await StationCloudClient.RegisterAsync(http, new Uri(baseUrl), token.Token, key, $"bench-{i}", "bench");
+            stations.Add(new StationCloudClient(http, new Uri(baseUrl), reg.StationId, key));
+        }
+
+        foreach (var units in new[] { 1, 10 })
+        {
+            foreach (var concurrency in new[] { 1, 16, 64 })
+            {
+                // Warm up (JIT, connection pools), then measure.
+                await LoadAsync(stations, concurrency, TimeSpan.FromSeconds(1), s => s.RequestGrantAsync(new GrantRequest(job.Id, null, units)));
+                var (count, elapsed, latencies) = await LoadAsync(stations, concurrency, TimeSpan.FromSeconds(seconds), s => s.RequestGrantAsync(new GrantRequest(job.Id, null, units)));
+                var rate = count / elapsed.TotalSeconds;
+                rows.Add($"| grants of {units} | {engine} | {concurrency} | {rate:F0} grants/s | {rate * units:F0} | {Percentile(latencies, 0.50):F1} | {Percentile(latencies, 0.99):F1} |");
+                Console.Error.WriteLine(rows[^1]);
+            }
+        }
+
+        // Result ingestion: 16 stations upload 500-record batches against grants of 500 units.
+        var grants = new Dictionary<StationCloudClient, Queue<SignedGrant>>();
+        foreach (var s in stations.Take(16))
+        {
+            grants[s] = new Queue<SignedGrant>();
+            for (var i = 0; i < 6; i++)
+            {
+                grants[s].Enqueue(await s.RequestGrantAsync(new GrantRequest(job.Id, null, 500)));
+            }
+        }
+
+        var (batches, took, batchLatencies) = await LoadAsync(stations.Take(16).ToList(), 16, TimeSpan.FromSeconds(seconds), async s =>
+        {
+            if (!grants[s].TryDequeue(out var g))
+            {
+                return;
+            }
+
+            var records = g.Grant.Units.Select(u => new ProgrammingRecord(Guid.NewGuid().ToString(), g.Grant.Id, u.Index, g.Grant.IssuedAt, g.Grant.IssuedAt.AddSeconds(2),
+                UnitResult.Success, CustomData: new Dictionary<string, string> { ["uid"] = "00112233445566778899AABB" })).ToList();
+            await s.ReportResultsAsync(records);
+        }, maxPerWorker: 6);
+        rows.Add($"| results, batches of 500 | {engine} | 16 | {batches * 500 / took.TotalSeconds:F0} records/s | | {Percentile(batchLatencies, 0.5):F0} | {Percentile(batchLatencies, 0.99):F0} |");
+        Console.Error.WriteLine(rows[^1]);
+        await app.StopAsync();
+        return rows;
+    }
+
+    private static async Task<(long Count, TimeSpan Elapsed, List<double> LatenciesMs)> LoadAsync<T>(
+        IReadOnlyList<StationCloudClient> stations, int concurrency, TimeSpan duration, Func<StationCloudClient, Task<T>> call, int maxPerWorker = int.MaxValue) =>
+        await LoadAsync(stations, concurrency, duration, async s => { await call(s); }, maxPerWorker);
+
+    private static async Task<(long Count, TimeSpan Elapsed, List<double> LatenciesMs)> LoadAsync(
+        IReadOnlyList<StationCloudClient> stations, int concurrency, TimeSpan duration, Func<StationCloudClient, Task> call, int maxPerWorker = int.MaxValue)
+    {
+        var latencies = new List<double>[concurrency];
+        var total = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies[w] = [];
+            var station = stations[w % stations.Count];
+            while (total.Elapsed < duration && mine.Count < maxPerWorker)
+            {
+                var t = Stopwatch.GetTimestamp();
+                await call(station);
+                mine.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+        var elapsed = total.Elapsed;
+        var all = latencies.SelectMany(l => l).ToList();
+        return (all.Count, elapsed, all);
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static double Percentile(List<double> values, double p)
+    {
+        if (values.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
+    }
+
+    private static async Task<double> PgBenchAsync(PostgresServer pg, int clients, double seconds)
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(await pg.CreateDatabaseAsync());
+        var env = $"PGHOST=127.0.0.1 PGPORT={pg.Port} PGUSER=postgres";
+        await ShellAsync($"{env} {pg.BinDirectory}/pgbench -i -q -s 16 {connection.Database} > /dev/null 2>&1");
+        var output = await ShellAsync($"{env} {pg.BinDirectory}/pgbench -c {clients} -j 2 -T {(int)Math.Ceiling(seconds)} {connection.Database} 2>/dev/null");
+        var line = output.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+        var tps = double.Parse(line["tps = ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
+        Console.Error.WriteLine($"pgbench -c {clients}: {tps:F0} tps");
+        return tps;
+    }
+
+    private static async Task<string> ShellAsync(string command)
+    {
+        var psi = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, UseShellExecute = false };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(command);
+        using var process = Process.Start(psi)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"`{command}` failed with exit code {process.ExitCode}.");
+    }
+}

@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.Encodings.Web;
+using Imprint.Cloud.Internal;
+using Imprint.Cloud.Services;
+using Imprint.Sdk.Cloud;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Imprint.Cloud.Security;
+
+/// <summary>
+/// Authenticates station requests by their ECDSA P-256 signature over method, path, body hash,
+/// timestamp and nonce (<see cref="StationSignature"/>). Timestamps outside the allowed skew and
+/// nonces seen before are refused; nonces live in the database so the check holds across hosts.
+/// </summary>
+internal sealed class StationSignatureHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
+    StationService stations, CloudOptions cloud)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    private string? _failure;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var stationId = Request.Headers[StationSignature.StationHeader].ToString();
+        var timestampText = Request.Headers[StationSignature.TimestampHeader].ToString();
+        var nonce = Request.Headers[StationSignature.NonceHeader].ToString();
+        var signature = Request.Headers[StationSignature.SignatureHeader].ToString();
+        if (stationId.Length == 0 && timestampText.Length == 0 && nonce.Length == 0 && signature.Length == 0)
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (stationId.Length == 0 || timestampText.Length == 0 || nonce.Length == 0 || signature.Length == 0)
+        {
+            return Fail($"A signed station request needs all of {StationSignature.StationHeader}, {StationSignature.TimestampHeader}, {StationSignature.NonceHeader} and {StationSignature.SignatureHeader}.");
+        }
+
+        if (!long.TryParse(timestampText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var timestamp))
+        {
+            return Fail($"{StationSignature.TimestampHeader} '{timestampText}' is not a Unix time in seconds.");
+        }
+
+        if (nonce.Length is < 16 or > 64 || !nonce.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            return Fail($"{StationSignature.NonceHeader} must be 16 to 64 base64url characters.");
+        }
+
+        var now = TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+        var skew = (long)cloud.ClockSkew.TotalSeconds;
+        if (Math.Abs(now - timestamp) > skew)
+        {
+            return Fail($"The request timestamp is {now - timestamp} s off the cloud's clock; at most ±{skew} s is accepted (check the station's clock).");
+        }
+
+        var station = await stations.FindForAuthenticationAsync(stationId, Context.RequestAborted).ConfigureAwait(false);
+        if (station is null)
+        {
+            return Fail($"Station '{stationId}' is not known.");
+        }
+
+        if (station.Status != "active")
+        {
+            return Fail($"Station '{stationId}' is deprovisioned.");
+        }
+
+        var body = await ReadBodyAsync().ConfigureAwait(false);
+        var target = Context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target) || !target.StartsWith('/'))
+        {
+            target = (Request.PathBase + Request.Path).ToString() + Request.QueryString;
+        }
+
+        var canonical = StationSignature.CanonicalBytes(Request.Method, target, body, timestamp, nonce);
+        using (var key = ECDsa.Create())
+        {
+            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(station.PublicKey), out _);
+            if (!StationSignature.Verify(key, canonical, signature))
+            {
+                Logger.LogWarning("Bad signature from station {StationId} on {Method} {Path}", stationId, Request.Method, Request.Path);
+                return Fail($"The signature of station '{stationId}' does not verify: wrong key, or the method, path, body, timestamp or nonce changed.");
+            }
+        }
+
+        // Keep the nonce until the timestamp can no longer pass the skew check.
+        var keepUntil = (timestamp + skew + 60) * 1000;
+        var claims = new List<Claim>
+        {
+            new(CloudSchemes.StationClaim, station.Id),
+            new(CloudSchemes.AccountClaim, station.AccountId),
+            new(CloudSchemes.FactoryClaim, station.FactoryId),
+            new(CloudSchemes.RoleClaim, Roles.Write(Role.Station)),
+        };
+        if (Context.GetEndpoint()?.Metadata.GetMetadata<NonceInTransactionMetadata>() is not null)
+        {
+            // The endpoint's own transaction records the nonce (one commit instead of two).
+            claims.Add(new Claim(CloudSchemes.NonceClaim, nonce));
+            claims.Add(new Claim(CloudSchemes.NonceUntilClaim, keepUntil.ToString(CultureInfo.InvariantCulture)));
+            if (StationService.IsStale(station.LastSeenAt, TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()))
+            {
+                claims.Add(new Claim(CloudSchemes.StaleClaim, "1"));
+            }
+        }
+        else if (!await stations.UseNonceAsync(station, nonce, keepUntil, Context.RequestAborted).ConfigureAwait(false))
+        {
+            Logger.LogWarning("Replayed nonce from station {StationId}", stationId);
+            return Fail(StationService.ReplayMessage(nonce, stationId));
+        }
+
+        var identity = new ClaimsIdentity(claims, Scheme.Name);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Station not authenticated",
+            _failure ?? "This endpoint needs a signed station request (see docs/cloud-api.md, 'Station signatures').");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "The station may not use this endpoint.");
+
+    private async Task<byte[]> ReadBodyAsync()
+    {
+        Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: cloud.MaxRequestBytes);
+        using var copy = new MemoryStream();
+        await Request.Body.CopyToAsync(copy, Context.RequestAborted).ConfigureAwait(false);
+        Request.Body.Position = 0;
+        return copy.ToArray();
+    }
+
+    private AuthenticateResult Fail(string reason)
+    {
+        _failure = reason;
+        return AuthenticateResult.Fail(reason);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using Microsoft.Extensions.Logging;
+
+namespace Imprint.Cloud.Storage;
+
+/// <summary>
+/// The storage abstraction: a SQLite file or a PostgreSQL server, with the same SQL (Dapper)
+/// where the engines agree and a few placeholders where they do not:
+/// <c>{identity}</c> (auto-increment primary key), <c>{skip_locked}</c> (row locks that skip
+/// rows other transactions hold; SQLite needs none since it has one writer).
+/// </summary>
+public abstract class CloudDatabase : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, string> _sql = new(StringComparer.Ordinal);
+
+    public abstract SqlDialect Dialect { get; }
+
+    /// <summary>Gets a description without secrets, for logs.</summary>
+    public abstract string Description { get; }
+
+    /// <summary>Creates the schema or migrates it to the newest version; safe to run from several hosts at once.</summary>
+    public abstract Task MigrateAsync(ILogger logger, CancellationToken ct);
+
+    /// <summary>Opens a read session (no transaction).</summary>
+    public abstract Task<DbSession> ReadAsync(CancellationToken ct);
+
+    /// <summary>Opens a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED with row locks).</summary>
+    public abstract Task<DbSession> BeginWriteAsync(CancellationToken ct);
+
+    /// <summary>Whether an exception is a transient conflict (deadlock, serialization failure, busy) worth retrying.</summary>
+    public abstract bool IsTransient(DbException exception);
+
+    /// <summary>Whether an exception is a unique-key violation.</summary>
+    public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction and commits it, retrying transient conflicts.</summary>
+    public async Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var session = await BeginWriteAsync(ct).ConfigureAwait(false);
+                var result = await work(session).ConfigureAwait(false);
+                await session.CommitAsync(ct).ConfigureAwait(false);
+                return result;
+            }
+            catch (DbException ex) when (attempt < 5 && IsTransient(ex))
+            {
+                await Task.Delay(Random.Shared.Next(1, 10 * attempt), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> on a read session.</summary>
+    public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        await using var session = await ReadAsync(ct).ConfigureAwait(false);
+        return await work(session).ConfigureAwait(false);
+    }
+
+    /// <summary>Checks that the database answers.</summary>
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            await using var session = await ReadAsync(ct).ConfigureAwait(false);
+            return await session.ScalarAsync<long>("SELECT 1", ct: ct).ConfigureAwait(false) == 1;
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Applies the dialect's placeholders (cached per statement text).</summary>
+    public string Sql(string template) => _sql.GetOrAdd(template, Translate);
+
+    public abstract ValueTask DisposeAsync();
+
+    protected abstract string Translate(string template);
+}

@@ -1,0 +1,95 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Imprint.Cloud.Storage;
+
+/// <summary>
+/// One connection and (for writes) one transaction. Every query of the service layer goes
+/// through here so that the dialect's placeholders are applied in one place.
+/// </summary>
+public sealed class DbSession : IAsyncDisposable
+{
+    private readonly CloudDatabase _database;
+    private readonly Action? _release;
+    private bool _committed;
+
+    internal DbSession(CloudDatabase database, DbConnection connection, DbTransaction? transaction, Action? release)
+    {
+        _database = database;
+        Connection = connection;
+        Transaction = transaction;
+        _release = release;
+    }
+
+    public DbConnection Connection { get; }
+
+    public DbTransaction? Transaction { get; }
+
+    public SqlDialect Dialect => _database.Dialect;
+
+    /// <summary>
+    /// How many rows one multi-row statement should carry. SQLite looks each named parameter up
+    /// linearly when binding (quadratic in the count) but has no round trips, so it gets small
+    /// statements; PostgreSQL gets large ones to save round trips.
+    /// </summary>
+    public int BatchRows(int parametersPerRow) =>
+        Math.Max(1, (Dialect == SqlDialect.Sqlite ? 600 : 30_000) / Math.Max(1, parametersPerRow));
+
+    public Task<IEnumerable<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        Connection.QueryAsync<T>(Command(sql, param, ct));
+
+    public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        Connection.QuerySingleOrDefaultAsync<T>(Command(sql, param, ct));
+
+    public Task<T> ScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        Connection.ExecuteScalarAsync<T>(Command(sql, param, ct))!;
+
+    /// <summary>Runs several statements in one round trip; read their results in order.</summary>
+    public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        Connection.QueryMultipleAsync(Command(sql, param, ct));
+
+    public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        Connection.ExecuteAsync(Command(sql, param, ct));
+
+    public async Task CommitAsync(CancellationToken ct = default)
+    {
+        if (Transaction is not null)
+        {
+            await Transaction.CommitAsync(ct).ConfigureAwait(false);
+        }
+
+        _committed = true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Transaction is not null)
+            {
+                if (!_committed)
+                {
+                    try
+                    {
+                        await Transaction.RollbackAsync().ConfigureAwait(false);
+                    }
+                    catch (DbException)
+                    {
+                        // The connection may already be broken; disposing it discards the transaction anyway.
+                    }
+                }
+
+                await Transaction.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await Connection.DisposeAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _release?.Invoke();
+        }
+    }
+
+    private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
+        new(_database.Sql(sql), param, Transaction, cancellationToken: ct);
+}

@@ -1,0 +1,87 @@
+using System.Data.Common;
+using Npgsql;
+using Microsoft.Extensions.Logging;
+
+namespace Imprint.Cloud.Storage;
+
+/// <summary>
+/// PostgreSQL: READ COMMITTED transactions whose invariants rest on atomic conditional updates
+/// and row locks, so several hosts on one server behave as one service.
+/// </summary>
+public sealed class PostgresCloudDatabase : CloudDatabase
+{
+    // Any fixed number: the advisory lock that serializes migrations between hosts starting together.
+    private const long MigrationLock = 0x496D7072696E74;
+    private readonly NpgsqlDataSource _dataSource;
+
+    public PostgresCloudDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxPoolSize = 64;
+        }
+
+        Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    public override SqlDialect Dialect => SqlDialect.Postgres;
+
+    public override string Description { get; }
+
+    public override async Task MigrateAsync(ILogger logger, CancellationToken ct)
+    {
+        await using var session = await BeginWriteAsync(ct).ConfigureAwait(false);
+        await session.ExecuteAsync("SELECT pg_advisory_xact_lock(@Lock)", new { Lock = MigrationLock }, ct).ConfigureAwait(false);
+        await session.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", ct: ct).ConfigureAwait(false);
+        var current = await session.ScalarAsync<long?>("SELECT MAX(version) FROM schema_migrations", ct: ct).ConfigureAwait(false) ?? 0;
+        foreach (var migration in Migration.All.Where(m => m.Version > current))
+        {
+            foreach (var statement in migration.Statements(this))
+            {
+                await session.ExecuteAsync(statement, ct: ct).ConfigureAwait(false);
+            }
+
+            await session.ExecuteAsync("INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @At)",
+                new { migration.Version, migration.Name, At = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() }, ct).ConfigureAwait(false);
+            logger.LogInformation("Applied schema migration {Version} ({Name}) to {Database}", migration.Version, migration.Name, Description);
+        }
+
+        await session.CommitAsync(ct).ConfigureAwait(false);
+    }
+
+    public override async Task<DbSession> ReadAsync(CancellationToken ct)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return new DbSession(this, connection, null, null);
+    }
+
+    public override async Task<DbSession> BeginWriteAsync(CancellationToken ct)
+    {
+        var connection = await _dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+            return new DbSession(this, connection, transaction, null);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public override bool IsTransient(DbException exception) =>
+        exception is PostgresException { SqlState: "40001" or "40P01" };
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: "23505" };
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    protected override string Translate(string template) => template
+        .Replace("{identity}", "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", StringComparison.Ordinal)
+        .Replace("{skip_locked}", "FOR UPDATE SKIP LOCKED", StringComparison.Ordinal)
+        .Replace("{for_update}", "FOR UPDATE", StringComparison.Ordinal);
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Imprint.Testing;
+
+namespace Imprint.Tests.Commands;
+
+/// <summary>The `imprint cloud` commands as a user runs them: bootstrap, serve, then drive the API with the credentials file.</summary>
+public sealed class CloudCommandTests
+{
+    [Fact]
+    public async Task AccountCreate_Serve_FactoryAndJobCommands()
+    {
+        using var temp = new TempDirectory();
+        var db = temp.File("cloud.db");
+        var port = FreePort();
+        var url = $"http://127.0.0.1:{port}";
+        var creds = temp.File("owner.json");
+
+        var created = await CliRunner.RunAsync("cloud", "account", "create", "--name", "Acme", "--db", db, "--cloud-url", url, "-o", creds, "--json");
+        created.ExitCode.ShouldBe(0, created.StdErr);
+        JsonDocument.Parse(created.StdOut).RootElement.GetProperty("defaultFactory").GetProperty("name").GetString().ShouldBe("My Default Factory");
+        File.ReadAllText(creds).ShouldContain("\"secret\"");
+
+        using var serve = Start("cloud", "serve", "--db", db, "--urls", url, "--data", temp.File("data"));
+        try
+        {
+            await WaitReadyAsync(url);
+            var list = await CliRunner.RunAsync("cloud", "factory", "list", "--credentials", creds, "--json");
+            list.ExitCode.ShouldBe(0, list.StdErr);
+            var factoryId = JsonDocument.Parse(list.StdOut).RootElement[0].GetProperty("id").GetString()!;
+
+            var made = await CliRunner.RunAsync("cloud", "factory", "create", "East Coast", "--credentials", creds);
+            made.StdOut.ShouldContain("(East Coast)");
+            var token = await CliRunner.RunAsync("cloud", "station", "provision-token", "--factory", factoryId, "--credentials", creds, "--json");
+            JsonDocument.Parse(token.StdOut).RootElement.GetProperty("token").GetString()!.ShouldStartWith("pt_");
+            var second = temp.File("ci.json");
+            (await CliRunner.RunAsync("cloud", "credentials", "create", "--name", "ci", "-o", second, "--credentials", creds)).ExitCode.ShouldBe(0);
+            var jobs = await CliRunner.RunAsync("cloud", "job", "list", "--credentials", second);
+            jobs.StdOut.ShouldStartWith("ID");
+
+            var missing = await CliRunner.RunAsync("cloud", "job", "pause", "job_nope", "--credentials", creds);
+            missing.ExitCode.ShouldBe(1);
+            missing.StdErr.Trim().ShouldBe("error: Job 'job_nope' does not exist in this account.");
+            var noFile = await CliRunner.RunAsync("cloud", "job", "list", "--credentials", temp.File("none.json"));
+            noFile.StdErr.ShouldContain("no credentials file there");
+        }
+        finally
+        {
+            serve.Kill(entireProcessTree: true);
+            await serve.WaitForExitAsync();
+        }
+    }
+
+    private static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imprint.dll"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(psi)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitReadyAsync(string url)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync(url + "/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException("imprint cloud serve did not become ready in 60 s.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

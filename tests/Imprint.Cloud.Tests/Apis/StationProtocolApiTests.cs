@@ -1,0 +1,176 @@
+using System.Net;
+using Imprint.Sdk.Cloud;
+using Imprint.Tests.Support;
+
+namespace Imprint.Tests.Apis;
+
+public abstract class StationProtocolApiTests(CloudFixture fixture) : CloudApiTests(fixture)
+{
+    [Fact]
+    public async Task Grant_IsSignedByTheCloud_AndCarriesSerials()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, serials: [Serial("sn", "main", 1000, 1), Serial("mac", "macs", 0x0200_0000, 2)]);
+        var grant = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 3));
+        StationSignature.VerifyGrant(station.Registration.CloudPublicKey, grant).ShouldBeTrue();
+        StationSignature.VerifyGrant(station.Registration.CloudPublicKey, grant with { Payload = Convert.ToBase64String([1, 2]) }).ShouldBeFalse();
+        grant.Grant.StationId.ShouldBe(station.Id);
+        grant.Grant.ExpiresAt.ShouldBe(Host.Time.GetUtcNow().AddMinutes(5), TimeSpan.FromSeconds(1));
+        Values(grant).ShouldBe([1000, 1001, 1002]);
+        Values(grant, "mac").ShouldBe([0x0200_0000, 0x0200_0002, 0x0200_0004]);
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 3, null));
+    }
+
+    [Fact]
+    public async Task Results_ConsumeOnSuccess_ReturnOnFailure_SerialReusedFirst()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, maxCount: 10);
+        var grant = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 3));
+        var response = await station.Client.ReportResultsAsync([Record(grant, 0), Record(grant, 1, success: false), Record(grant, 2)]);
+        response.ShouldBe(new ResultsResponse(3, 0, 0));
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(2, 1, 0, 8));
+        (await owner.ListSerialPoolsAsync()).Single().ShouldBe(new SerialPoolView("main", 1003, 1));
+        var next = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2));
+        Values(next).ShouldBe([1001, 1003]);
+        var listed = (await owner.GetStationAsync(station.Id));
+        listed.Programmed.ShouldBe(2);
+        listed.Failed.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task BurnFailedSerials_NeverReused()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, burn: true);
+        var grant = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1));
+        await station.Client.ReportResultsAsync([Record(grant, 0, success: false)]);
+        Values(await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1))).ShouldBe([1001]);
+    }
+
+    [Fact]
+    public async Task Pool_IsSharedAcrossJobsAndStationsOfTheAccount()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var west = await owner.CreateFactoryAsync("West");
+        var a = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var b = await Host.NewStationAsync(owner, west.Id);
+        var jobA = await RegisterJobAsync(owner, account.DefaultFactory.Id);
+        var jobB = await RegisterJobAsync(owner, west.Id, serials: [Serial("serial", "main", 5000)]);
+        Values(await a.Client.RequestGrantAsync(new GrantRequest(jobA.Id, null, 2))).ShouldBe([1000, 1001]);
+        Values(await b.Client.RequestGrantAsync(new GrantRequest(jobB.Id, null, 2)), "serial").ShouldBe([5000, 5001]);
+        Values(await a.Client.RequestGrantAsync(new GrantRequest(jobA.Id, null, 1))).ShouldBe([5002]);
+
+        var (other, otherAccount) = await Host.NewAccountAsync("Other");
+        var c = await Host.NewStationAsync(other, otherAccount.DefaultFactory.Id);
+        var jobC = await RegisterJobAsync(other, otherAccount.DefaultFactory.Id);
+        Values(await c.Client.RequestGrantAsync(new GrantRequest(jobC.Id, null, 1))).ShouldBe([1000]);
+    }
+
+    [Fact]
+    public async Task Results_RetriedUpload_ChangesNothing()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, maxCount: 5);
+        var grant = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2));
+        var batch = new[] { Record(grant, 0), Record(grant, 1, success: false) };
+        (await station.Client.ReportResultsAsync(batch)).ShouldBe(new ResultsResponse(2, 0, 0));
+        (await station.Client.ReportResultsAsync(batch)).ShouldBe(new ResultsResponse(0, 2, 0));
+        (await station.Client.ReportResultsAsync([batch[0], batch[0]])).ShouldBe(new ResultsResponse(0, 2, 0));
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(1, 1, 0, 4));
+        (await owner.QueryRecordsAsync(new RecordFilter(JobId: job.Id))).Items.Count.ShouldBe(2);
+        await Refused(() => station.Client.ReportResultsAsync([Record(grant, 0)]), HttpStatusCode.Conflict, "was already reported as record");
+    }
+
+    [Fact]
+    public async Task Results_ForAnotherStationsGrant_AreRefusedAndChangeNothing()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var a = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var b = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id);
+        var grant = await a.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2));
+        await Refused(() => b.Client.ReportResultsAsync([Record(grant, 0)]), HttpStatusCode.NotFound, $"grant '{grant.Grant.Id}' has no unit 0 for station '{b.Id}'");
+        // A batch with one bad record is refused whole.
+        await Refused(() => a.Client.ReportResultsAsync([Record(grant, 0), Record(grant, 7)]), HttpStatusCode.NotFound, "records[1]");
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 2, null));
+        (await owner.QueryRecordsAsync(new RecordFilter())).Items.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task PauseAndDisable_StopNewGrantsAtOnce()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id);
+        var grant = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1));
+        await owner.JobActionAsync(job.Id, "pause");
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Conflict, $"Job '{job.Id}' is paused; no units are granted.");
+        // A unit granted before the pause may still report.
+        (await station.Client.ReportResultsAsync([Record(grant, 0)])).Accepted.ShouldBe(1);
+        await owner.JobActionAsync(job.Id, "disable");
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Conflict, "is disabled");
+        await owner.JobActionAsync(job.Id, "restart");
+        await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1));
+    }
+
+    [Fact]
+    public async Task CountExhausted_ThenExpiredReservationsReturnLazily()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        // This test moves the clock, so it runs its own host (own clock) on the same database.
+        await using var host = await Fixture.StartHostAsync();
+        var ownerHere = new CloudClient(host.Http, account.Credentials with { CloudUrl = host.BaseUrl });
+        var station = await host.NewStationAsync(ownerHere, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(ownerHere, account.DefaultFactory.Id, maxCount: 3);
+        var abandoned = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 3));
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Conflict, "has 0 of 3 units left (0 programmed, 3 reserved); 1 were asked for.");
+
+        host.Time.Advance(TimeSpan.FromMinutes(14));
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Conflict, "0 of 3");
+        host.Time.Advance(TimeSpan.FromMinutes(2)); // past expiry (5 min) + grace (10 min)
+        var again = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 3));
+        Values(again).ShouldBe(Values(abandoned)); // the reclaimed serial numbers come back first
+        (await ownerHere.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 3, 0));
+
+        // The abandoned grant's late result is kept, flagged, and does not push the count over.
+        var late = await station.Client.ReportResultsAsync([Record(abandoned, 0)]);
+        late.ShouldBe(new ResultsResponse(1, 0, 1));
+        (await ownerHere.GetJobAsync(job.Id)).Counters.Programmed.ShouldBe(0);
+        (await ownerHere.QueryRecordsAsync(new RecordFilter(JobId: job.Id))).Items.Single().Late.ShouldBeTrue();
+        (await ownerHere.ListAuditAsync()).Select(a => a.Action).ShouldContain("count.late-over");
+    }
+
+    [Fact]
+    public async Task Sweeper_ReturnsExpiredReservations()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        await using var host = await Fixture.StartHostAsync();
+        var ownerHere = new CloudClient(host.Http, account.Credentials with { CloudUrl = host.BaseUrl });
+        var station = await host.NewStationAsync(ownerHere, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(ownerHere, account.DefaultFactory.Id, maxCount: 5);
+        await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2));
+        host.Time.Advance(TimeSpan.FromMinutes(16));
+        await host.Get<Imprint.Cloud.Services.ReservationSweeper>().SweepOnceAsync(CancellationToken.None);
+        (await ownerHere.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 0, 5));
+        (await ownerHere.ListSerialPoolsAsync()).Single().FreeValues.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Grant_BadUnitsAndUnknownJob()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest("job_nope", null, 1)), HttpStatusCode.NotFound, "Job 'job_nope' does not exist in this account.");
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest("job_nope", null, 0)), HttpStatusCode.BadRequest, "units: is 0; a grant covers 1 to 1000 units.");
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest(null, null, 1)), HttpStatusCode.BadRequest, "jobId: or imageId is required.");
+    }
+}
+
+public sealed class StationProtocolApiTests_Sqlite(SqliteCloudFixture f) : StationProtocolApiTests(f), IClassFixture<SqliteCloudFixture>;
+
+public sealed class StationProtocolApiTests_Postgres(PostgresCloudFixture f) : StationProtocolApiTests(f), IClassFixture<PostgresCloudFixture>;

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Imprint.Sdk.Cloud;
+using Imprint.Tests.Support;
+
+namespace Imprint.Tests.Apis;
+
+public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fixture)
+{
+    [Fact]
+    public async Task Register_WithToken_ListsStationWithVersionAndLastSeen()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id, "line-7");
+        station.Registration.AccountId.ShouldBe(account.Account.Id);
+        var self = await station.Client.HeartbeatAsync(new HeartbeatRequest("1.2.3", ["img-a", "img-b"]));
+        self.FactoryId.ShouldBe(account.DefaultFactory.Id);
+        var listed = (await owner.ListStationsAsync(account.DefaultFactory.Id)).Single();
+        listed.Name.ShouldBe("line-7");
+        listed.SoftwareVersion.ShouldBe("1.2.3");
+        listed.Images.ShouldBe(["img-a", "img-b"]);
+        listed.LastSeenAt!.Value.ShouldBe(Host.Time.GetUtcNow(), TimeSpan.FromSeconds(1));
+        listed.Status.ShouldBe(StationStatus.Active);
+    }
+
+    [Fact]
+    public async Task Token_IsOneTime_AndExpires()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var token = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest("smt", 5));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var uri = new Uri(Host.BaseUrl);
+        await StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "a", null);
+        await Refused(() => StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "b", null), HttpStatusCode.Unauthorized, "already used");
+
+        var late = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest(null, 5));
+        await using var later = await Fixture.StartHostAsync(new FakeTimeProvider(Host.Time.GetUtcNow().AddMinutes(6)));
+        await Refused(() => StationCloudClient.RegisterAsync(later.Http, new Uri(later.BaseUrl), late.Token, key, "c", null), HttpStatusCode.Unauthorized, "expired");
+        (await owner.ListStationsAsync()).Count.ShouldBe(1);
+        (await owner.ListStationsAsync()).Single().Group.ShouldBe("smt");
+    }
+
+    [Fact]
+    public async Task Register_RejectsNonP256Key()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var token = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest());
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        await Refused(() => StationCloudClient.RegisterAsync(Host.Http, new Uri(Host.BaseUrl), token.Token, key, "x", null), HttpStatusCode.BadRequest, "stations use ECDSA P-256");
+    }
+
+    [Fact]
+    public async Task Deprovisioned_StationIsRefused()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        await owner.DeprovisionStationAsync(station.Id);
+        await Refused(() => station.Client.HeartbeatAsync(new HeartbeatRequest(null, null)), HttpStatusCode.Unauthorized, "is deprovisioned");
+    }
+
+    [Fact]
+    public async Task Reassign_MovesStationAndDropsOldAuthorizations()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, allStations: false, stationIds: [station.Id]);
+        var west = await owner.CreateFactoryAsync("West");
+        (await owner.ReassignStationAsync(station.Id, west.Id)).FactoryId.ShouldBe(west.Id);
+        (await owner.GetJobAsync(job.Id)).StationIds.ShouldBeEmpty();
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Forbidden, $"runs in factory '{account.DefaultFactory.Id}'");
+        (await station.Client.HeartbeatAsync(new HeartbeatRequest(null, null))).FactoryId.ShouldBe(west.Id);
+    }
+
+    [Fact]
+    public async Task Signature_BadTamperedReplayedSkewedUnknown_AllRefused()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, maxCount: 10);
+        var body = Encoding.UTF8.GetBytes($$"""{"jobId":"{{job.Id}}","units":1}""");
+
+        // Replay: the same signed request twice.
+        using (var first = station.Client.Sign(HttpMethod.Post, "station/v1/grants", body))
+        {
+            var replay = await Clone(first);
+            (await Host.Http.SendAsync(first)).StatusCode.ShouldBe(HttpStatusCode.OK);
+            await ShouldBeProblem(await Host.Http.SendAsync(replay), "the request is a replay");
+        }
+
+        // Tampered body: signed for 1 unit, sent for 5.
+        using (var signed = station.Client.Sign(HttpMethod.Post, "station/v1/grants", body))
+        {
+            signed.Content = new ByteArrayContent(Encoding.UTF8.GetBytes($$"""{"jobId":"{{job.Id}}","units":5}"""));
+            signed.Content.Headers.ContentType = new("application/json");
+            await ShouldBeProblem(await Host.Http.SendAsync(signed), "does not verify");
+        }
+
+        // Another key claiming to be this station.
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var impostor = new StationCloudClient(Host.Http, new Uri(Host.BaseUrl), station.Id, otherKey, Host.Time);
+        await Refused(() => impostor.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Unauthorized, "does not verify");
+
+        // Clock skew: a station clock 6 minutes fast.
+        var skewed = new StationCloudClient(Host.Http, new Uri(Host.BaseUrl), station.Id, station.Key, new FakeTimeProvider(Host.Time.GetUtcNow().AddMinutes(6)));
+        await Refused(() => skewed.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Unauthorized, "off the cloud's clock");
+
+        var unknown = new StationCloudClient(Host.Http, new Uri(Host.BaseUrl), "sta_nobody", station.Key, Host.Time);
+        await Refused(() => unknown.RequestGrantAsync(new GrantRequest(job.Id, null, 1)), HttpStatusCode.Unauthorized, "Station 'sta_nobody' is not known.");
+
+        var missing = new HttpRequestMessage(HttpMethod.Post, "/station/v1/grants") { Content = new ByteArrayContent(body) };
+        missing.Content.Headers.ContentType = new("application/json");
+        await ShouldBeProblem(await Host.Http.SendAsync(missing), "needs a signed station request");
+
+        // Nothing changed: only the first request reserved a unit.
+        (await owner.GetJobAsync(job.Id)).Counters.Reserved.ShouldBe(1);
+    }
+
+    private static async Task ShouldBeProblem(HttpResponseMessage response, string detail)
+    {
+        response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).ShouldContain(detail);
+    }
+
+    private static async Task<HttpRequestMessage> Clone(HttpRequestMessage request)
+    {
+        var copy = new HttpRequestMessage(request.Method, request.RequestUri) { Content = new ByteArrayContent(await request.Content!.ReadAsByteArrayAsync()) };
+        copy.Content.Headers.ContentType = request.Content.Headers.ContentType;
+        foreach (var header in request.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
+    }
+}
+
+public sealed class StationsApiTests_Sqlite(SqliteCloudFixture f) : StationsApiTests(f), IClassFixture<SqliteCloudFixture>;
+
+public sealed class StationsApiTests_Postgres(PostgresCloudFixture f) : StationsApiTests(f), IClassFixture<PostgresCloudFixture>;
