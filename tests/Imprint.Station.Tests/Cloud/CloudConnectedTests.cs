@@ -149,6 +149,35 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
         (await owner.QueryRecordsAsync(new RecordFilter(JobId: job.Id))).Items.Select(r => r.Id).ShouldBe([recordId]);
     }
 
+    [Fact]
+    public async Task UnitInterruptedByACrash_IsReportedToTheCloudAsFailed_OnTheNextStart()
+    {
+        var (owner, job, imageId) = await SetUpAsync(maxCount: 5);
+        string recordId;
+        await using (var station = await OpenStationAsync())
+        {
+            // What a process killed mid-unit leaves: a grant taken and the unit admitted, no record.
+            var image = await station.OpenImageAsync(imageId);
+            var unit = await station.Cloud!.RequestUnitAsync(image, CancellationToken.None);
+            recordId = "01JCRASHED0000000000000000";
+            await station.State.BeginUnitAsync(new Imprint.Station.State.UnitStart(
+                recordId, imageId, ImageName, image.Crc, "virtual://LM3S6965", _time.GetUtcNow(), Restrictions.None, [BoardSerial], unit));
+            (await owner.GetJobAsync(job.Id)).Counters.Reserved.ShouldBe(1);
+        }
+
+        await using (var station = await OpenStationAsync())
+        {
+            var recovered = station.Recovered.ShouldHaveSingleItem();
+            recovered.Id.ShouldBe(recordId);
+            recovered.Result.ShouldBe(StationResult.Interrupted);
+            recovered.Cloud!.JobId.ShouldBe(job.Id);
+            (await station.State.CountPendingUploadsAsync()).ShouldBe(0);
+        }
+
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 1, 0, 5));
+        (await owner.QueryRecordsAsync(new RecordFilter(JobId: job.Id))).Items.Single().Result.ShouldBe(UnitResult.Failure);
+    }
+
     private static VirtualTargetSession Part(int seed) => new(new VirtualMcu(TestDevices.Lm3s6965(), (ulong)seed));
 
     private async Task<(CloudClient Owner, JobView Job, string ImageId)> SetUpAsync(long? maxCount, bool provision = true)
