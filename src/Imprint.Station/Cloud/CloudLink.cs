@@ -1,10 +1,14 @@
+using System.Text.Json;
 using Imprint.Station.Execution;
 using Imprint.Station.Records;
 using Imprint.Station.State;
 using CloudApiException = Imprint.Sdk.Cloud.CloudApiException;
+using CloudJson = Imprint.Sdk.Cloud.CloudJson;
+using Grant = Imprint.Sdk.Cloud.Grant;
 using GrantRequest = Imprint.Sdk.Cloud.GrantRequest;
 using SignedGrant = Imprint.Sdk.Cloud.SignedGrant;
 using StationCloudClient = Imprint.Sdk.Cloud.StationCloudClient;
+using StationSignature = Imprint.Sdk.Cloud.StationSignature;
 using SdkRecord = Imprint.Sdk.Cloud.ProgrammingRecord;
 using SdkResult = Imprint.Sdk.Cloud.UnitResult;
 using SdkTest = Imprint.Sdk.Cloud.TestResult;
@@ -93,8 +97,21 @@ public sealed class CloudLink
             throw new UnitRefusedException($"the cloud at {Settings.CloudUrl} cannot be reached ({ex.Message}); image {name} is cloud-connected and needs its permission for every unit.");
         }
 
-        var grant = signed.Grant;
-        var unit = grant.Units.Single();
+        // Only what the cloud signed counts: the grant is read from the signed payload.
+        if (!StationSignature.VerifyGrant(Settings.CloudPublicKey, signed))
+        {
+            throw new UnitRefusedException($"the grant {signed.Grant.Id} for image {name} does not carry a valid signature of the cloud key {Settings.CloudKeyId} this station was provisioned with.");
+        }
+
+        var grant = JsonSerializer.Deserialize<Grant>(Convert.FromBase64String(signed.Payload), CloudJson.Options)
+            ?? throw new UnitRefusedException($"the grant {signed.Grant.Id} for image {name} has an empty payload.");
+        if (grant.StationId != Settings.StationId || grant.ImageId != image.ImageId || grant.Units.Count != 1)
+        {
+            throw new UnitRefusedException(
+                $"the grant {grant.Id} is for station {grant.StationId}, image {grant.ImageId} and {grant.Units.Count} units, not for one unit of image {image.ImageId} on station {Settings.StationId}.");
+        }
+
+        var unit = grant.Units[0];
         return new CloudUnit(grant.Id, grant.JobId, unit.Index, unit.Serials.ToDictionary(s => s.Name, s => (ulong)s.Value, StringComparer.Ordinal));
     }
 

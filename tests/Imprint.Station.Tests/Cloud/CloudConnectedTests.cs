@@ -150,6 +150,23 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task GrantNotSignedByTheProvisionedCloudKey_IsRefused()
+    {
+        var (owner, job, imageId) = await SetUpAsync(maxCount: null);
+        var directory = new StationDirectory(_temp.File("station"));
+        var settings = (await Imprint.Station.Cloud.CloudSettings.LoadAsync(directory))!;
+        using var impostor = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await (settings with { CloudPublicKey = Convert.ToBase64String(impostor.ExportSubjectPublicKeyInfo()) }).SaveAsync(directory);
+
+        await using var station = await OpenStationAsync();
+        var refused = await Should.ThrowAsync<UnitRefusedException>(() => station.ProgramAsync(imageId, Part(1)));
+
+        refused.Message.ShouldEndWith($"does not carry a valid signature of the cloud key {settings.CloudKeyId} this station was provisioned with.");
+        (await station.State.ReadLogAsync().ToListAsync()).ShouldBeEmpty();
+        (await owner.GetJobAsync(job.Id)).Counters.Programmed.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task UnitInterruptedByACrash_IsReportedToTheCloudAsFailed_OnTheNextStart()
     {
         var (owner, job, imageId) = await SetUpAsync(maxCount: 5);
