@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Imprint.Images;
+using Imprint.Projects;
+using Imprint.Station.Cloud;
 using Imprint.Station.Execution;
 using Imprint.Station.Identity;
 using Imprint.Station.Images;
@@ -27,9 +29,13 @@ public sealed class Station : IAsyncDisposable
     private readonly UnitProgrammer _programmer;
     private readonly SemaphoreSlim _unitGate = new(1, 1);
     private readonly ConcurrentDictionary<string, (uint FileCrc, StationImage Image)> _opened = new(StringComparer.Ordinal);
+    private readonly HttpClient _cloudHttp;
+    private readonly bool _ownsCloudHttp;
 
-    private Station(StationOptions options, StationDirectory directory, StationLock stationLock, StationState state, StationIdentity identity, IReadOnlyList<ProgrammingRecord> recovered)
+    private Station(StationOptions options, StationDirectory directory, StationLock stationLock, StationState state, StationIdentity identity, IReadOnlyList<ProgrammingRecord> recovered, CloudSettings? cloud)
     {
+        _ownsCloudHttp = options.CloudHttp is null;
+        _cloudHttp = options.CloudHttp ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         _options = options;
         _lock = stationLock;
         Directory = directory;
@@ -39,7 +45,11 @@ public sealed class Station : IAsyncDisposable
         Keys = new KeyStore(directory);
         Images = new ImageStore(directory, state, Keys, options.Time);
         _programmer = new UnitProgrammer(state, identity.Id, options.Time, options.Power);
+        if (cloud is not null) Cloud = Link(cloud);
     }
+
+    /// <summary>Gets the link to the cloud, or <see langword="null"/> when the station was never provisioned.</summary>
+    public CloudLink? Cloud { get; private set; }
 
     /// <summary>Gets the station folder.</summary>
     public StationDirectory Directory { get; }
@@ -77,13 +87,42 @@ public sealed class Station : IAsyncDisposable
             var state = StationState.Open(directory);
             var identity = await StationIdentity.LoadOrCreateAsync(directory, options.Time, cancellationToken);
             var recovered = await state.RecoverAsync(identity.Id, options.Time, cancellationToken);
-            return new Station(options, directory, stationLock, state, identity, recovered);
+            var cloud = await CloudSettings.LoadAsync(directory, cancellationToken);
+            var station = new Station(options, directory, stationLock, state, identity, recovered, cloud);
+
+            // Records a previous run could not upload go out now if the cloud is reachable.
+            if (station.Cloud is { } link) await link.TryUploadPendingAsync(cancellationToken);
+            return station;
         }
         catch
         {
             stationLock.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Registers the station's public key with a cloud using a one-time provisioning token, and
+    /// stores the cloud settings in the station folder; from then on the station can program
+    /// cloud-connected (JOB) images of that account.
+    /// </summary>
+    /// <param name="cloudUrl">The cloud's base URL.</param>
+    /// <param name="token">The provisioning token an owner created for a factory.</param>
+    /// <param name="name">The name the station shows in the cloud, or <see langword="null"/> for its local id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The stored settings.</returns>
+    /// <exception cref="Imprint.Sdk.Cloud.CloudApiException">The cloud refused the token.</exception>
+    public async Task<CloudSettings> ProvisionAsync(Uri cloudUrl, string token, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(cloudUrl);
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        var version = typeof(Station).Assembly.GetName().Version?.ToString(3);
+        var registration = await Imprint.Sdk.Cloud.StationCloudClient.RegisterAsync(_cloudHttp, cloudUrl, token, Identity.Key, name ?? Identity.Id, version, cancellationToken);
+        var settings = new CloudSettings(
+            cloudUrl.ToString(), registration.StationId, registration.AccountId, registration.FactoryId, registration.CloudKeyId, registration.CloudPublicKey);
+        await settings.SaveAsync(Directory, cancellationToken);
+        Cloud = Link(settings);
+        return settings;
     }
 
     /// <summary>
@@ -142,7 +181,7 @@ public sealed class Station : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         var image = await OpenImageAsync(imageId, cancellationToken);
-        return await RunExclusiveAsync(() => _programmer.ProgramAsync(image, target, dynamicData, progress, cancellationToken));
+        return await RunExclusiveAsync(() => ProgramUnitAsync(image, target, dynamicData, progress, cancellationToken));
     }
 
     /// <summary>Programs one unit with a held image on the target at <paramref name="target"/>, connecting and disconnecting around it.</summary>
@@ -167,7 +206,7 @@ public sealed class Station : IAsyncDisposable
         return await RunExclusiveAsync(async () =>
         {
             await using var session = await opener(target, image.Spec.Device, cancellationToken);
-            return await _programmer.ProgramAsync(image, session, dynamicData, progress, cancellationToken);
+            return await ProgramUnitAsync(image, session, dynamicData, progress, cancellationToken);
         });
     }
 
@@ -175,9 +214,33 @@ public sealed class Station : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Identity.Dispose();
+        if (_ownsCloudHttp) _cloudHttp.Dispose();
         _unitGate.Dispose();
         _lock.Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    private CloudLink Link(CloudSettings settings) =>
+        new(settings, new Imprint.Sdk.Cloud.StationCloudClient(_cloudHttp, new Uri(settings.CloudUrl), settings.StationId, Identity.Key, _options.Time), State);
+
+    private async Task<ProgrammingRecord> ProgramUnitAsync(
+        StationImage image, ITargetSession target, IReadOnlyDictionary<string, byte[]>? dynamicData, IProgress<UnitProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (image.Spec.Type != ImageType.Job)
+        {
+            return await _programmer.ProgramAsync(image, target, dynamicData, progress, cancellationToken);
+        }
+
+        var link = Cloud ?? throw new UnitRefusedException(
+            $"image {image.Name} is a cloud-connected (JOB) image, but station {Identity.Id} is not provisioned with a cloud; run imprint station provision first.");
+
+        // Checked before asking the cloud, so a unit the station would refuse anyway reserves nothing there.
+        UnitPreflight.Check(image, target.Info, dynamicData ?? new Dictionary<string, byte[]>(), cloudGranted: true);
+        await link.TryUploadPendingAsync(cancellationToken);
+        var unit = await link.RequestUnitAsync(image, cancellationToken);
+        var record = await _programmer.ProgramAsync(image, target, dynamicData, progress, unit, cancellationToken);
+        await link.TryUploadPendingAsync(CancellationToken.None);
+        return record;
     }
 
     private async Task<ProgrammingRecord> RunExclusiveAsync(Func<Task<ProgrammingRecord>> unit)

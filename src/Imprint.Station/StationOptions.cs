@@ -34,4 +34,7 @@ public sealed record StationOptions
 
     /// <summary>Gets how target URLs are opened; required to program by URL.</summary>
     public TargetOpener? OpenTarget { get; init; }
+
+    /// <summary>Gets the HTTP client for the cloud (not disposed by the station), or <see langword="null"/> for one of the station's own.</summary>
+    public HttpClient? CloudHttp { get; init; }
 }

@@ -20,6 +20,7 @@ internal static class StationCommand
         command.Subcommands.Add(CreateLog());
         command.Subcommands.Add(CreateCounters());
         command.Subcommands.Add(CreateKeys());
+        command.Subcommands.Add(StationProvisionCommand.Create());
         return command;
     }
 

@@ -6,13 +6,18 @@ namespace Imprint.Station.Execution;
 /// <summary>The checks made before a unit reserves anything or touches the target.</summary>
 internal static class UnitPreflight
 {
-    public static void Check(StationImage image, TargetInfo target, IReadOnlyDictionary<string, byte[]> dynamicData)
+    public static void Check(StationImage image, TargetInfo target, IReadOnlyDictionary<string, byte[]> dynamicData, bool cloudGranted = false)
     {
         var spec = image.Spec;
         var name = image.Name;
-        if (spec.Type != ImageType.Sap)
+        if (spec.Type != ImageType.Sap && !cloudGranted)
         {
-            throw new UnitRefusedException($"image {name} is a cloud-connected (JOB) image; this station runs stand-alone (SAP) images only.");
+            throw new UnitRefusedException($"image {name} is a cloud-connected (JOB) image and needs the cloud's grant for every unit; provision the station with the cloud (imprint station provision).");
+        }
+
+        if (spec.Type == ImageType.Sap && cloudGranted)
+        {
+            throw new InvalidOperationException($"Image {name} is stand-alone (SAP) but a cloud grant was given.");
         }
 
         // The target can tell its device when it is the virtual MCU or a catalog-aware probe;

@@ -27,18 +27,35 @@ public sealed partial class UnitProgrammer(StationState state, string stationId,
     /// <param name="cancellationToken">Cancels the unit; it is then recorded as failed.</param>
     /// <returns>The unit's record (pass or fail), already durable.</returns>
     /// <exception cref="UnitRefusedException">The unit was refused before the target was touched (restrictions, dynamic data, device).</exception>
-    public async Task<ProgrammingRecord> ProgramAsync(
+    public Task<ProgrammingRecord> ProgramAsync(
         StationImage image,
         ITargetSession target,
         IReadOnlyDictionary<string, byte[]>? dynamicData = null,
         IProgress<UnitProgress>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        ProgramAsync(image, target, dynamicData, progress, cloud: null, cancellationToken);
+
+    /// <summary>Programs one unit, of a cloud-connected (JOB) image when <paramref name="cloud"/> is given.</summary>
+    /// <param name="image">The opened image.</param>
+    /// <param name="target">An open session to the part.</param>
+    /// <param name="dynamicData">Bytes for the image's dynamic slots, by slot name.</param>
+    /// <param name="progress">Receives per-step progress, or <see langword="null"/>.</param>
+    /// <param name="cloud">The cloud's grant for the unit (serials come from it), or <see langword="null"/> for a SAP image.</param>
+    /// <param name="cancellationToken">Cancels the unit; it is then recorded as failed.</param>
+    /// <returns>The unit's record (pass or fail), already durable (and queued for upload when cloud-connected).</returns>
+    internal async Task<ProgrammingRecord> ProgramAsync(
+        StationImage image,
+        ITargetSession target,
+        IReadOnlyDictionary<string, byte[]>? dynamicData,
+        IProgress<UnitProgress>? progress,
+        CloudUnit? cloud,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(target);
         dynamicData ??= new Dictionary<string, byte[]>();
         var spec = image.Spec;
-        UnitPreflight.Check(image, target.Info, dynamicData);
+        UnitPreflight.Check(image, target.Info, dynamicData, cloud is not null);
 
         var startedAt = time.GetUtcNow();
         long started = time.GetTimestamp();
@@ -49,7 +66,7 @@ public sealed partial class UnitProgrammer(StationState state, string stationId,
             .Select(name => spec.Serials.First(d => d.Name == name))
             .ToList();
         var lease = await state.BeginUnitAsync(
-            new UnitStart(Ulid.New(startedAt), image.ImageId, image.Name, image.Crc, target.Info.Url.OriginalString, startedAt, spec.Restrictions, serials),
+            new UnitStart(Ulid.New(startedAt), image.ImageId, image.Name, image.Crc, target.Info.Url.OriginalString, startedAt, spec.Restrictions, serials, cloud),
             cancellationToken);
 
         var metered = new MeteredTargetSession(target);
@@ -125,6 +142,7 @@ public sealed partial class UnitProgrammer(StationState state, string stationId,
             Tests = run.Tests,
             Dynamic = run.Dynamic,
             Steps = run.Steps,
+            Cloud = cloud,
         };
 
         // Even a cancelled or crashed unit gets its record, so its serials return now rather

@@ -60,6 +60,9 @@ public sealed class StationIdentity : IDisposable
         return identity;
     }
 
+    /// <summary>Gets the key pair, for the cloud client that signs the station's requests.</summary>
+    internal ECDsa Key => _key;
+
     /// <summary>Signs <paramref name="data"/> with the station's private key (ECDSA P-256, SHA-256, IEEE P1363 format).</summary>
     /// <param name="data">The bytes to sign.</param>
     /// <returns>The 64-byte signature.</returns>

@@ -62,6 +62,9 @@ public sealed record ProgrammingRecord
 
     /// <summary>Gets each step's timing and outcome, in script order.</summary>
     public IReadOnlyList<StepRecord> Steps { get; init; } = [];
+
+    /// <summary>Gets the cloud grant the unit ran under, or <see langword="null"/> for a stand-alone (SAP) unit.</summary>
+    public CloudUnit? Cloud { get; init; }
 }
 
 /// <summary>The outcome of a unit.</summary>

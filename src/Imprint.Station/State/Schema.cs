@@ -69,6 +69,14 @@ internal static class Schema
             size INTEGER NOT NULL,
             added_at TEXT NOT NULL);
         """,
+        """
+        -- The cloud grant of a JOB unit in progress (JSON), so recovery can report it.
+        ALTER TABLE units_in_progress ADD COLUMN cloud TEXT;
+
+        -- Records of JOB units not yet accepted by the cloud; written in the record's own
+        -- transaction, deleted once the cloud acknowledged the upload.
+        CREATE TABLE cloud_outbox (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -13,6 +13,9 @@ public sealed partial class StationState
 {
     private const string ClockHighWaterKey = "clock_high_water";
 
+    // The pool index written for a serial number the cloud allocated (the station's pools were not drawn from).
+    private const long CloudSerialIndex = -1;
+
     internal async Task<UnitLease> BeginUnitAsync(UnitStart start, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(start);
@@ -25,21 +28,47 @@ public sealed partial class StationState
         // invariants go. One flush per unit instead of two.
         connection.Execute("PRAGMA synchronous = NORMAL");
         await using var transaction = connection.BeginTransaction();
-        CheckRestrictions(connection, transaction, start);
-
         var reserved = new List<ReservedSerial>(start.Serials.Count);
-        foreach (var definition in start.Serials)
+        if (start.Cloud is { } cloud)
         {
-            reserved.Add(Reserve(connection, transaction, definition, start.RecordId));
+            // The cloud checked the job's restrictions and allocated the serial numbers from
+            // the account's pools: the station's own counters and pools are not involved.
+            foreach (var definition in start.Serials)
+            {
+                if (!cloud.Serials.TryGetValue(definition.Name, out var value))
+                {
+                    throw new UnitRefusedException($"image {start.ImageName} writes serial '{definition.Name}', but the cloud's grant {cloud.GrantId} allocated none for it.");
+                }
+
+                reserved.Add(new ReservedSerial(definition, CloudSerialIndex, value));
+            }
+        }
+        else
+        {
+            CheckRestrictions(connection, transaction, start);
+            foreach (var definition in start.Serials)
+            {
+                reserved.Add(Reserve(connection, transaction, definition, start.RecordId));
+            }
         }
 
         var serialsJson = JsonSerializer.Serialize(reserved.Select(r => new SerialIssue(r.Definition.Name, r.Definition.Pool, r.Index, r.Value, "")), RecordJson.Options);
         connection.Execute(
             """
-            INSERT INTO units_in_progress (record_id, image_id, image_name, image_crc, target, started_at, serials)
-            VALUES (@RecordId, @ImageId, @ImageName, @ImageCrc, @Target, @StartedAt, @Serials)
+            INSERT INTO units_in_progress (record_id, image_id, image_name, image_crc, target, started_at, serials, cloud)
+            VALUES (@RecordId, @ImageId, @ImageName, @ImageCrc, @Target, @StartedAt, @Serials, @Cloud)
             """,
-            new { start.RecordId, start.ImageId, start.ImageName, ImageCrc = (long)start.ImageCrc, start.Target, StartedAt = FormatTime(start.StartedAt), Serials = serialsJson },
+            new
+            {
+                start.RecordId,
+                start.ImageId,
+                start.ImageName,
+                ImageCrc = (long)start.ImageCrc,
+                start.Target,
+                StartedAt = FormatTime(start.StartedAt),
+                Serials = serialsJson,
+                Cloud = start.Cloud is null ? null : JsonSerializer.Serialize(start.Cloud, RecordJson.Options),
+            },
             transaction);
         await CommitAsync(transaction, cancellationToken);
         connection.Execute("PRAGMA synchronous = FULL");
@@ -64,8 +93,8 @@ public sealed partial class StationState
     {
         await using var connection = Connect();
         await using var transaction = connection.BeginTransaction();
-        var open = connection.Query<(string RecordId, string ImageId, string ImageName, long ImageCrc, string Target, string StartedAt, string Serials)>(
-            "SELECT record_id, image_id, image_name, image_crc, target, started_at, serials FROM units_in_progress ORDER BY record_id",
+        var open = connection.Query<(string RecordId, string ImageId, string ImageName, long ImageCrc, string Target, string StartedAt, string Serials, string? Cloud)>(
+            "SELECT record_id, image_id, image_name, image_crc, target, started_at, serials, cloud FROM units_in_progress ORDER BY record_id",
             transaction: transaction).ToList();
         var recovered = new List<ProgrammingRecord>(open.Count);
         var now = time.GetUtcNow();
@@ -87,6 +116,9 @@ public sealed partial class StationState
                 FailureStep = "station",
                 FailureMessage = $"the station process stopped before the unit finished; found on restart at {FormatTime(now)}, its serial numbers were returned to their pools.",
                 Serials = serials,
+
+                // An interrupted JOB unit is reported to the cloud as failed, which returns its count and serials there.
+                Cloud = unit.Cloud is null ? null : JsonSerializer.Deserialize<CloudUnit>(unit.Cloud, RecordJson.Options),
             };
             Finish(connection, transaction, record);
             recovered.Add(record);
@@ -192,7 +224,12 @@ public sealed partial class StationState
             },
             transaction);
 
-        foreach (var serial in record.Serials)
+        if (record.Cloud is not null)
+        {
+            connection.Execute("INSERT OR IGNORE INTO cloud_outbox (record_id) VALUES (@Id)", new { record.Id }, transaction);
+        }
+
+        foreach (var serial in record.Cloud is null ? record.Serials : [])
         {
             int changed = pass
                 ? connection.Execute(

@@ -1,4 +1,5 @@
 using Imprint.Projects;
+using Imprint.Station.Records;
 
 namespace Imprint.Station.State;
 
@@ -11,6 +12,7 @@ namespace Imprint.Station.State;
 /// <param name="StartedAt">When the unit starts.</param>
 /// <param name="Restrictions">The image's restrictions.</param>
 /// <param name="Serials">The serial definitions the script writes, one value each.</param>
+/// <param name="Cloud">The cloud's grant for a JOB unit (its restrictions were checked and its serials allocated by the cloud), or <see langword="null"/>.</param>
 internal sealed record UnitStart(
     string RecordId,
     string ImageId,
@@ -19,7 +21,8 @@ internal sealed record UnitStart(
     string Target,
     DateTimeOffset StartedAt,
     Restrictions Restrictions,
-    IReadOnlyList<SerialDefinition> Serials);
+    IReadOnlyList<SerialDefinition> Serials,
+    CloudUnit? Cloud = null);
 
 /// <summary>A unit admitted by the station, holding its reserved serial numbers.</summary>
 /// <param name="RecordId">The record id.</param>

@@ -34,7 +34,17 @@ public sealed class CloudCommandTests
             var made = await CliRunner.RunAsync("cloud", "factory", "create", "East Coast", "--credentials", creds);
             made.StdOut.ShouldContain("(East Coast)");
             var token = await CliRunner.RunAsync("cloud", "station", "provision-token", "--factory", factoryId, "--credentials", creds, "--json");
-            JsonDocument.Parse(token.StdOut).RootElement.GetProperty("token").GetString()!.ShouldStartWith("pt_");
+            var tokenText = JsonDocument.Parse(token.StdOut).RootElement.GetProperty("token").GetString()!;
+            tokenText.ShouldStartWith("pt_");
+
+            // A station registers its identity key with the token; the token is single-use.
+            var provisioned = await CliRunner.RunAsync("station", "provision", "--dir", temp.File("station"), "--cloud", url, "--token", tokenText, "--json");
+            provisioned.ExitCode.ShouldBe(0, provisioned.StdErr);
+            JsonDocument.Parse(provisioned.StdOut).RootElement.GetProperty("factoryId").GetString().ShouldBe(factoryId);
+            File.Exists(Path.Combine(temp.File("station"), "cloud.json")).ShouldBeTrue();
+            var again = await CliRunner.RunAsync("station", "provision", "--dir", temp.File("station2"), "--cloud", url, "--token", tokenText);
+            again.ExitCode.ShouldBe(1);
+            again.StdErr.ShouldStartWith("error: ");
             var second = temp.File("ci.json");
             (await CliRunner.RunAsync("cloud", "credentials", "create", "--name", "ci", "-o", second, "--credentials", creds)).ExitCode.ShouldBe(0);
             var jobs = await CliRunner.RunAsync("cloud", "job", "list", "--credentials", second);
