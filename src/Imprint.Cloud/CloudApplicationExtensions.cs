@@ -1,7 +1,6 @@
 using Imprint.Cloud.Apis;
 using Imprint.Cloud.Dashboard;
 using Imprint.Cloud.Internal;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprint.Cloud;

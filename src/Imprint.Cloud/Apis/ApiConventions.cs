@@ -1,7 +1,4 @@
 using Imprint.Cloud.Security;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Imprint.Cloud.Apis;
 

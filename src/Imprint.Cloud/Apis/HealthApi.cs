@@ -1,10 +1,7 @@
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Storage;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Imprint.Cloud.Apis;
 

@@ -4,10 +4,7 @@ using System.Text;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Services;
 using Imprint.Sdk.Cloud;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Imprint.Cloud.Apis;
 

@@ -2,10 +2,7 @@ using System.Security.Claims;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Services;
 using Imprint.Sdk.Cloud;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Routing;
 
 namespace Imprint.Cloud.Apis;
 

@@ -1,9 +1,6 @@
 using Imprint.Cloud.Dashboard.Internal;
 using Imprint.Cloud.Dashboard.Pages;
 using Imprint.Cloud.Dashboard.Security;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Imprint.Cloud.Dashboard;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Imprint.Cloud.Security;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Imprint.Cloud.Internal;

@@ -1,6 +1,4 @@
 using Imprint.Cloud.Security;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace Imprint.Cloud.Internal;

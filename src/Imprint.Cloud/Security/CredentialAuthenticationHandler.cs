@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Services;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

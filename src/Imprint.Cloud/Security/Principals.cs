@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Imprint.Cloud.Internal;
-using Microsoft.AspNetCore.Http;
 
 namespace Imprint.Cloud.Security;
 

@@ -6,7 +6,6 @@ using Imprint.Cloud.Internal;
 using Imprint.Cloud.Services;
 using Imprint.Sdk.Cloud;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

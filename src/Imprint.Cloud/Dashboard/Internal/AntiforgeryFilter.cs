@@ -1,6 +1,5 @@
 using Imprint.Cloud.Dashboard.Pages;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Http;
 
 namespace Imprint.Cloud.Dashboard.Internal;
 

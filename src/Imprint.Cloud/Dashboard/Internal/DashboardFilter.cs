@@ -1,5 +1,4 @@
 using Imprint.Cloud.Dashboard.Pages;
-using Microsoft.AspNetCore.Http;
 
 namespace Imprint.Cloud.Dashboard.Internal;
 

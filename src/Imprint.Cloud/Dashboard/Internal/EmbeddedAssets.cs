@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
 namespace Imprint.Cloud.Dashboard.Internal;

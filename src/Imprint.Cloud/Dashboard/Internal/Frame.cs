@@ -1,7 +1,6 @@
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Services;
 using Imprint.Sdk.Cloud;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprint.Cloud.Dashboard.Internal;

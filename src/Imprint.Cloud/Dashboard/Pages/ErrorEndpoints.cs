@@ -1,6 +1,5 @@
 using Imprint.Cloud.Dashboard.Internal;
 using Imprint.Cloud.Dashboard.Security;
-using Microsoft.AspNetCore.Http;
 
 namespace Imprint.Cloud.Dashboard.Pages;
 

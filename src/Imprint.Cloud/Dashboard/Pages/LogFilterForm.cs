@@ -1,7 +1,6 @@
 using System.Text;
 using Imprint.Cloud.Apis;
 using Imprint.Cloud.Dashboard.Internal;
-using Microsoft.AspNetCore.Http;
 
 namespace Imprint.Cloud.Dashboard.Pages;
 

@@ -2,9 +2,6 @@ using Imprint.Cloud.Dashboard.Internal;
 using Imprint.Cloud.Dashboard.Security;
 using Imprint.Cloud.Services;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Imprint.Cloud.Dashboard.Pages;

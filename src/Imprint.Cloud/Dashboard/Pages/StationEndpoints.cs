@@ -3,9 +3,6 @@ using Imprint.Cloud.Dashboard.Internal;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Services;
 using Imprint.Sdk.Cloud;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Imprint.Cloud.Dashboard.Pages;
 

@@ -4,7 +4,6 @@ using Imprint.Cloud.Security;
 using Imprint.Cloud.Services;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Imprint.Cloud.Dashboard.Security;
