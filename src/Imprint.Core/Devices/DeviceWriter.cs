@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Imprint.Devices.Internal;
+using Imprint.IO;
 
 namespace Imprint.Devices;
 
@@ -70,7 +71,7 @@ public static partial class DeviceWriter
         foreach (var device in devices)
         {
             string path = Path.Combine(directory, device.Name + ".yaml");
-            await AtomicFile.WriteAsync(path, Encoding.UTF8.GetBytes(Write(device, lines)), ct).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(path, Encoding.UTF8.GetBytes(Write(device, lines)), cancellationToken: ct).ConfigureAwait(false);
             written.Add(path);
         }
 
@@ -78,7 +79,7 @@ public static partial class DeviceWriter
         {
             if (Path.GetFileName(name) != name) throw new ArgumentException($"'{name}' is not a plain file name.", nameof(algorithmFiles));
             string path = Path.Combine(directory, name);
-            await AtomicFile.WriteAsync(path, content, ct).ConfigureAwait(false);
+            await AtomicFile.WriteAsync(path, content, cancellationToken: ct).ConfigureAwait(false);
             written.Add(path);
         }
 

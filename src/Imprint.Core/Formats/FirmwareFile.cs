@@ -4,6 +4,7 @@ using Imprint.Formats.IntelHex;
 using Imprint.Formats.Internal;
 using Imprint.Formats.SRecord;
 using Imprint.Memory;
+using Imprint.IO;
 
 namespace Imprint.Formats;
 
@@ -136,7 +137,7 @@ public static class FirmwareFile
             options = options with { SRecordHeader = Path.GetFileName(path) };
         }
 
-        AtomicFile.Write(path, stream => Write(image, stream, format, options));
+        AtomicFile.Write(path, null, stream => Write(image, stream, format, options), flushToDisk: false);
     }
 
     /// <summary>Writes <paramref name="image"/> to a stream.</summary>

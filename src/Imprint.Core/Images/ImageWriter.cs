@@ -1,5 +1,6 @@
 using Imprint.Images.Internal;
 using Imprint.Keys;
+using Imprint.IO;
 
 namespace Imprint.Images;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Imprint.Devices;
 using Imprint.Images.Internal;
+using Imprint.IO;
 
 namespace Imprint.Projects;
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Imprint.IO;
 
 namespace Imprint.Station.Api;
 
@@ -18,7 +19,7 @@ internal static class ApiKey
 
         if (File.Exists(directory.ApiKeyPath)) return (await File.ReadAllTextAsync(directory.ApiKeyPath, cancellationToken)).Trim();
         var key = "imp_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        await Internal.AtomicFile.WriteAsync(directory.ApiKeyPath, Encoding.ASCII.GetBytes(key + "\n"), ownerOnly: true, cancellationToken);
+        await AtomicFile.WriteAsync(directory.ApiKeyPath, Encoding.ASCII.GetBytes(key + "\n"), AtomicFile.OwnerOnly, cancellationToken);
         return key;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Imprint.IO;
 using Imprint.Station.Internal;
 
 namespace Imprint.Station.Cloud;
@@ -59,5 +60,5 @@ public sealed record CloudSettings(string CloudUrl, string StationId, string Acc
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A task that completes when the file is written.</returns>
     public Task SaveAsync(StationDirectory directory, CancellationToken cancellationToken = default) =>
-        AtomicFile.WriteAsync(PathIn(directory), JsonSerializer.SerializeToUtf8Bytes(this, Options), ownerOnly: false, cancellationToken);
+        AtomicFile.WriteAsync(PathIn(directory), JsonSerializer.SerializeToUtf8Bytes(this, Options), cancellationToken: cancellationToken);
 }

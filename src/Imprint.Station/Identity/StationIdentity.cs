@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Imprint.IO;
 using Imprint.Station.Internal;
 
 namespace Imprint.Station.Identity;
@@ -54,9 +55,9 @@ public sealed class StationIdentity : IDisposable
 
         // Private key first: a crash between the two writes leaves no public file, so the
         // next start creates a fresh pair instead of pairing an id with a missing key.
-        await AtomicFile.WriteAsync(directory.IdentityKeyPath, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), ownerOnly: true, cancellationToken);
+        await AtomicFile.WriteAsync(directory.IdentityKeyPath, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()), AtomicFile.OwnerOnly, cancellationToken);
         var document = new IdentityDocument(identity.Id, now, Convert.ToBase64String(identity.PublicKey), identity.Fingerprint);
-        await AtomicFile.WriteAsync(directory.IdentityPath, JsonSerializer.SerializeToUtf8Bytes(document, IdentityDocument.Options), ownerOnly: false, cancellationToken);
+        await AtomicFile.WriteAsync(directory.IdentityPath, JsonSerializer.SerializeToUtf8Bytes(document, IdentityDocument.Options), cancellationToken: cancellationToken);
         return identity;
     }
 

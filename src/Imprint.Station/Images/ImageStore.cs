@@ -1,8 +1,9 @@
 using Imprint.Checksums;
 using Imprint.Images;
-using Imprint.Station.Internal;
 using Imprint.Station.Keys;
 using Imprint.Station.State;
+using Imprint.IO;
+using Imprint.Station.Internal;
 
 namespace Imprint.Station.Images;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Imprint.Images.Internal;
+using Imprint.IO;
 
 namespace Imprint.Keys.Internal;
 
