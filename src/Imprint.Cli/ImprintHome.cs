@@ -8,10 +8,7 @@ namespace Imprint.Cli;
 /// </summary>
 internal static class ImprintHome
 {
-    public static string Directory =>
-        Environment.GetEnvironmentVariable("IMPRINT_HOME") is { Length: > 0 } home
-            ? home
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "imprint");
+    public static string Directory => Imprint.IO.ImprintHome.Directory;
 
     public static string DefaultSigningKeyPath => Path.Combine(Directory, "keys", "signing.key");
 

@@ -10,7 +10,7 @@ public sealed class CloudOptions
 
     /// <summary>Gets or sets the data folder.</summary>
     /// <value>The default is <c>$IMPRINT_HOME/cloud</c>.</value>
-    public string DataDirectory { get; set; } = Path.Combine(CloudCredentials.ImprintHome, "cloud");
+    public string DataDirectory { get; set; } = Imprint.IO.ImprintHome.Combine("cloud");
 
     /// <summary>Gets or sets where image blobs are stored (<c>--blobs</c>).</summary>
     /// <value>The default is <c>blobs</c> in <see cref="DataDirectory"/>.</value>

@@ -13,7 +13,7 @@ namespace Imprint.Station;
 public sealed class StationDirectory
 {
     /// <summary>The environment variable naming Imprint's home folder.</summary>
-    public const string HomeVariable = "IMPRINT_HOME";
+    public const string HomeVariable = Imprint.IO.ImprintHome.Variable;
 
     /// <summary>Initializes a new instance for <paramref name="path"/>, creating the folders it needs.</summary>
     /// <param name="path">The station folder.</param>
@@ -68,14 +68,6 @@ public sealed class StationDirectory
     /// <returns>The default path.</returns>
     public static string DefaultPath()
     {
-        var home = Environment.GetEnvironmentVariable(HomeVariable);
-        if (!string.IsNullOrEmpty(home)) return System.IO.Path.Combine(home, "station");
-        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        if (string.IsNullOrEmpty(data))
-        {
-            data = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-        }
-
-        return System.IO.Path.Combine(data, "imprint", "station");
+        return Imprint.IO.ImprintHome.Combine("station");
     }
 }

@@ -30,10 +30,7 @@ public sealed partial class DeviceCatalog
     /// Gets the folder of the user's imported devices: <c>$IMPRINT_HOME/devices</c> when
     /// <c>IMPRINT_HOME</c> is set, otherwise <c>~/.local/share/imprint/devices</c>.
     /// </summary>
-    public static string DefaultUserDirectory =>
-        Environment.GetEnvironmentVariable("IMPRINT_HOME") is { Length: > 0 } home
-            ? Path.Combine(home, "devices")
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "imprint", "devices");
+    public static string DefaultUserDirectory => Imprint.IO.ImprintHome.Combine("devices");
 
     /// <summary>Gets every device, ordered by name.</summary>
     public IReadOnlyList<Device> Devices { get; }

@@ -15,14 +15,8 @@ public sealed record CloudCredentials(string Id, string Secret, string CloudUrl,
     /// <summary>Gets the value of the HTTP <c>Authorization</c> header for these credentials.</summary>
     public string AuthorizationHeader => $"Bearer {Id}.{Secret}";
 
-    /// <summary>Gets the default credentials file: <c>$IMPRINT_HOME/credentials.json</c>, else <c>~/.imprint/credentials.json</c>.</summary>
-    public static string DefaultPath => Path.Combine(ImprintHome, "credentials.json");
-
-    /// <summary>Gets Imprint's data folder: <c>$IMPRINT_HOME</c>, else <c>~/.imprint</c>.</summary>
-    public static string ImprintHome =>
-        Environment.GetEnvironmentVariable("IMPRINT_HOME") is { Length: > 0 } home
-            ? home
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".imprint");
+    /// <summary>Gets the default credentials file: <c>credentials.json</c> in <see cref="Imprint.IO.ImprintHome"/>.</summary>
+    public static string DefaultPath => Imprint.IO.ImprintHome.Combine("credentials.json");
 
     /// <summary>Reads a credentials file.</summary>
     /// <param name="path">The file.</param>
