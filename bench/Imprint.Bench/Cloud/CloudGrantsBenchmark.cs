@@ -25,6 +25,8 @@ internal static class CloudGrantsBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+        // An optional second argument runs one engine only: postgresql or sqlite.
+        var engines = new[] { "PostgreSQL", "SQLite" }.Where(e => args.Length < 2 || e.Equals(args[1], StringComparison.OrdinalIgnoreCase)).ToList();
         var rows = new List<string>();
         var loadBefore = LoadAverage();
         var temp = Directory.CreateTempSubdirectory("imprint-bench-cloud-").FullName;
@@ -38,7 +40,7 @@ internal static class CloudGrantsBenchmark
                 rows.Add($"| pgbench TPC-B (scale 16) | PostgreSQL | {c} | {tps:F0} tps | | | |");
             }
 
-            foreach (var engine in new[] { "PostgreSQL", "SQLite" })
+            foreach (var engine in engines)
             {
                 var db = engine == "SQLite" ? Path.Combine(temp, "bench.db") : await pg.CreateDatabaseAsync();
                 rows.AddRange(await RunEngineAsync(engine, db, Path.Combine(temp, engine), seconds));

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -32,15 +33,36 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             throw CloudException.Invalid("jobId", "or imageId is required.");
         }
 
+        // Every grant of a job updates the job's and its pools' rows. Were the commit to wait for
+        // the disk, those row locks would be held through each flush and the grants of a job
+        // would run one flush at a time; so the grant commits without waiting...
         Grant grant;
         try
         {
-            grant = await database.WriteAsync(s => ReserveAsync(s, station, request, reclaimFirst: false, ct), ct).ConfigureAwait(false);
+            grant = await database.WriteAsync(s => ReserveAsync(s, station, request, reclaimFirst: false, ct), flushOnCommit: false, ct).ConfigureAwait(false);
         }
-        catch (ShortOfCount)
+        catch (ShortOfCount first) when (!first.Reclaimed)
         {
-            grant = await database.WriteAsync(s => ReserveAsync(s, station, request, reclaimFirst: true, ct), ct).ConfigureAwait(false);
+            // Expired reservations may be holding the count: try again in a fresh transaction that reclaims them first.
+            try
+            {
+                grant = await database.WriteAsync(s => ReserveAsync(s, station, request, reclaimFirst: true, ct), flushOnCommit: false, ct).ConfigureAwait(false);
+            }
+            catch (ShortOfCount again)
+            {
+                throw await ExhaustedAsync(again.JobId, request.Units, ct).ConfigureAwait(false);
+            }
         }
+        catch (ShortOfCount exhausted)
+        {
+            throw await ExhaustedAsync(exhausted.JobId, request.Units, ct).ConfigureAwait(false);
+        }
+
+        // ...and before the station hears of it, this durable commit (which touches only the
+        // station's own row) flushes the log past the grant's commit, together with the commits
+        // of other grants in flight. A crash before this point loses at most grants nobody received.
+        await database.WriteAsync(s => s.ExecuteAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId",
+            new { now = time.Now(), station.StationId }, ct), ct).ConfigureAwait(false);
         var payload = JsonSerializer.SerializeToUtf8Bytes(grant, CloudJson.Options);
         return new SignedGrant(grant, Convert.ToBase64String(payload), key.Sign(payload), key.KeyId);
     }
@@ -107,7 +129,6 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             found = await grid.ReadSingleOrDefaultAsync<GrantContext>().ConfigureAwait(false);
         }
 
-        await StationService.TouchAsync(s, station, now, ct).ConfigureAwait(false);
         var job = found ?? throw CloudException.NotFound("Job", request.JobId ?? request.ImageId!);
 
         CheckStation(job.Id, job.FactoryId, job.AllStations != 0, station.StationId, job.StationStatus, job.StationFactory, job.Authorized);
@@ -165,18 +186,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         var bases = await ReserveAndInsertAsync(s, grantId, station, job, definitions, ordered, returned, n, now, expires, reclaimAt, ct).ConfigureAwait(false);
         if (bases is null)
         {
-            if (!reclaimed)
-            {
-                // Expired reservations may be holding the count: try again in a fresh transaction that reclaims them first.
-                throw new ShortOfCount();
-            }
-
-            var current = await s.QuerySingleOrDefaultAsync<(string Status, long Used, long Reserved, long? MaxCount)>(
-                "SELECT status, used, reserved, max_count FROM jobs WHERE id = @Id", new { job.Id }, ct).ConfigureAwait(false);
-            RequireActive(job.Id, current.Status);
-            var left = Math.Max(0, (current.MaxCount ?? 0) - current.Used - current.Reserved);
-            throw new CloudException(CloudErrorKind.Conflict, "Count exhausted",
-                $"Job '{job.Id}' has {left} of {current.MaxCount} units left ({current.Used} programmed, {current.Reserved} reserved); {n} were asked for.");
+            throw new ShortOfCount(job.Id, reclaimed);
         }
 
         var position = ordered.Select((d, i) => (d, i)).ToDictionary(x => x.d.Name, x => x.i, StringComparer.Ordinal);
@@ -188,6 +198,17 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         })])).ToList();
         return new Grant(grantId, station.AccountId, job.FactoryId, station.StationId, job.Id, job.ImageId, grantUnits,
             Time.From(now), Time.From(expires), Time.From(reclaimAt));
+    }
+
+    /// <summary>Why a job could not reserve: read after the failed transaction (on PostgreSQL it is aborted by then).</summary>
+    private async Task<CloudException> ExhaustedAsync(string jobId, int n, CancellationToken ct)
+    {
+        var current = await database.ReadAsync(s => s.QuerySingleOrDefaultAsync<(string Status, long Used, long Reserved, long? MaxCount)>(
+            "SELECT status, used, reserved, max_count FROM jobs WHERE id = @jobId", new { jobId }, ct), ct).ConfigureAwait(false);
+        RequireActive(jobId, current.Status);
+        var left = Math.Max(0, (current.MaxCount ?? 0) - current.Used - current.Reserved);
+        return new CloudException(CloudErrorKind.Conflict, "Count exhausted",
+            $"Job '{jobId}' has {left} of {current.MaxCount} units left ({current.Used} programmed, {current.Reserved} reserved); {n} were asked for.");
     }
 
     /// <summary>Unit i takes the i-th returned value, else the pool's new values in order: (literal, whether the pool base is added).</summary>
@@ -216,8 +237,11 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         p.Add("now", now);
         p.Add("expires", expires);
         p.Add("reclaimAt", reclaimAt);
-        var sql = new StringBuilder(
-            "UPDATE jobs SET reserved = reserved + @n WHERE id = @JobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count) RETURNING 1;\n");
+        const string reserve = "UPDATE jobs SET reserved = reserved + @n WHERE id = @JobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count) RETURNING 1";
+        // PostgreSQL runs these statements and the COMMIT in one round trip, so a short count must
+        // stop the statements after it: the division by zero aborts the transaction when the
+        // job's row was not updated. SQLite's caller sees no row and rolls back.
+        var sql = new StringBuilder(s.Dialect == SqlDialect.Postgres ? $"WITH reserved AS ({reserve}) SELECT 1 / COUNT(*) FROM reserved;\n" : reserve + ";\n");
         var fresh = new long[ordered.Count];
         for (var d = 0; d < ordered.Count; d++)
         {
@@ -277,7 +301,19 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
 
         sql.Append(" RETURNING idx");
-        await using var grid = await s.QueryMultipleAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+        try
+        {
+            await using var grid = await s.QueryMultipleThenCommitAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+            return await ReadReservationAsync(grid, station, ordered, fresh, n, grantId).ConfigureAwait(false);
+        }
+        catch (DbException ex) when (ex.SqlState == DivisionByZero)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<long[]?> ReadReservationAsync(SqlMapper.GridReader grid, StationIdentity station, List<SerialDefinition> ordered, long[] fresh, int n, string grantId)
+    {
         if (await grid.ReadSingleOrDefaultAsync<long?>().ConfigureAwait(false) is null)
         {
             return null;
@@ -374,8 +410,15 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
     }
 
-    /// <summary>The count was short before expired reservations were reclaimed.</summary>
-    private sealed class ShortOfCount : Exception;
+    private const string DivisionByZero = "22012";
+
+    /// <summary>The job's count did not allow the reservation; the second argument tells whether expired reservations had been reclaimed first.</summary>
+    private sealed class ShortOfCount(string jobId, bool reclaimed) : Exception
+    {
+        public string JobId { get; } = jobId;
+
+        public bool Reclaimed { get; } = reclaimed;
+    }
 
     private sealed class GrantContext
     {

@@ -26,7 +26,17 @@ public abstract class CloudDatabase : IAsyncDisposable
     public abstract Task<DbSession> ReadAsync(CancellationToken ct);
 
     /// <summary>Opens a write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: READ COMMITTED with row locks).</summary>
-    public abstract Task<DbSession> BeginWriteAsync(CancellationToken ct);
+    /// <param name="flushOnCommit">
+    /// False lets the commit return before the log reaches the disk (PostgreSQL's asynchronous
+    /// commit), so the rows it locked are released without waiting for a flush. Such a commit
+    /// becomes durable with the next durable commit on the server, since the log is flushed in
+    /// order: make one before anyone outside learns of the outcome.
+    /// </param>
+    /// <param name="ct">Cancels the operation.</param>
+    public abstract Task<DbSession> BeginWriteAsync(bool flushOnCommit, CancellationToken ct);
+
+    /// <summary>Opens a write transaction whose commit waits for the disk.</summary>
+    public Task<DbSession> BeginWriteAsync(CancellationToken ct) => BeginWriteAsync(flushOnCommit: true, ct);
 
     /// <summary>Whether an exception is a transient conflict (deadlock, serialization failure, busy) worth retrying.</summary>
     public abstract bool IsTransient(DbException exception);
@@ -34,15 +44,21 @@ public abstract class CloudDatabase : IAsyncDisposable
     /// <summary>Whether an exception is a unique-key violation.</summary>
     public abstract bool IsUniqueViolation(DbException exception);
 
+    /// <summary>Runs <paramref name="work"/> in a write transaction and commits it durably, retrying transient conflicts.</summary>
+    public Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct) => WriteAsync(work, flushOnCommit: true, ct);
+
     /// <summary>Runs <paramref name="work"/> in a write transaction and commits it, retrying transient conflicts.</summary>
-    public async Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
+    /// <param name="work">The transaction's statements.</param>
+    /// <param name="flushOnCommit">See <see cref="BeginWriteAsync(bool, CancellationToken)"/>.</param>
+    /// <param name="ct">Cancels the operation.</param>
+    public async Task<T> WriteAsync<T>(Func<DbSession, Task<T>> work, bool flushOnCommit, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(work);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await using var session = await BeginWriteAsync(ct).ConfigureAwait(false);
+                await using var session = await BeginWriteAsync(flushOnCommit, ct).ConfigureAwait(false);
                 var result = await work(session).ConfigureAwait(false);
                 await session.CommitAsync(ct).ConfigureAwait(false);
                 return result;

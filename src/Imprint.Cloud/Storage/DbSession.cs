@@ -12,10 +12,13 @@ public sealed class DbSession : IAsyncDisposable
     private readonly CloudDatabase _database;
     private readonly Action? _release;
     private bool _committed;
+    private bool _commitSent;
+    private readonly bool _flushOnCommit;
 
-    internal DbSession(CloudDatabase database, DbConnection connection, DbTransaction? transaction, Action? release)
+    internal DbSession(CloudDatabase database, DbConnection connection, DbTransaction? transaction, Action? release, bool flushOnCommit = true)
     {
         _database = database;
+        _flushOnCommit = flushOnCommit;
         Connection = connection;
         Transaction = transaction;
         _release = release;
@@ -48,13 +51,38 @@ public sealed class DbSession : IAsyncDisposable
     public Task<SqlMapper.GridReader> QueryMultipleAsync(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.QueryMultipleAsync(Command(sql, param, ct));
 
+    /// <summary>
+    /// Runs a write transaction's last statements and, on PostgreSQL, its COMMIT in the same round
+    /// trip: the row locks those statements take are then released by the server itself, not
+    /// after the client has read the results and sent the commit (under load that wait, not the
+    /// statements, is what rows every request updates are held for). A failing statement makes
+    /// the server skip the COMMIT, and the transaction is rolled back as usual. SQLite commits
+    /// locally, in <see cref="CommitAsync"/>.
+    /// </summary>
+    public Task<SqlMapper.GridReader> QueryMultipleThenCommitAsync(string sql, object? param = null, CancellationToken ct = default)
+    {
+        if (Dialect != SqlDialect.Postgres || Transaction is null)
+        {
+            return QueryMultipleAsync(sql, param, ct);
+        }
+
+        _commitSent = true;
+        return QueryMultipleAsync(sql + ";\n" + PostgresCommit, param, ct);
+    }
+
     public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.ExecuteAsync(Command(sql, param, ct));
 
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        if (Transaction is not null)
+        // After QueryMultipleThenCommitAsync the results were read without error, so the COMMIT that followed them ran.
+        if (Transaction is not null && !_commitSent)
         {
+            if (Dialect == SqlDialect.Postgres && !_flushOnCommit)
+            {
+                await ExecuteAsync(AsynchronousCommit, ct: ct).ConfigureAwait(false);
+            }
+
             await Transaction.CommitAsync(ct).ConfigureAwait(false);
         }
 
@@ -77,6 +105,10 @@ public sealed class DbSession : IAsyncDisposable
                     {
                         // The connection may already be broken; disposing it discards the transaction anyway.
                     }
+                    catch (InvalidOperationException) when (_commitSent)
+                    {
+                        // The COMMIT sent with the last statements ran before the failure: nothing to roll back.
+                    }
                 }
 
                 await Transaction.DisposeAsync().ConfigureAwait(false);
@@ -89,6 +121,11 @@ public sealed class DbSession : IAsyncDisposable
             _release?.Invoke();
         }
     }
+
+    // synchronous_commit is read when the transaction commits, so setting it just before the COMMIT suffices.
+    private const string AsynchronousCommit = "SET LOCAL synchronous_commit = off";
+
+    private string PostgresCommit => _flushOnCommit ? "COMMIT" : AsynchronousCommit + ";\nCOMMIT";
 
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
         new(_database.Sql(sql), param, Transaction, cancellationToken: ct);

@@ -68,7 +68,7 @@ public sealed class SqliteCloudDatabase : CloudDatabase
         return new DbSession(this, connection, null, null);
     }
 
-    public override async Task<DbSession> BeginWriteAsync(CancellationToken ct)
+    public override async Task<DbSession> BeginWriteAsync(bool flushOnCommit, CancellationToken ct)
     {
         await _writeGate.WaitAsync(ct).ConfigureAwait(false);
         try
