@@ -112,7 +112,8 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         var contextSql = $"""
             SELECT j.id, j.factory_id, j.image_id, j.serials, j.max_count, j.valid_from, j.valid_until, j.per_station_cap, j.all_stations, j.status,
                 st.status AS station_status, st.factory_id AS station_factory,
-                (SELECT COUNT(*) FROM job_stations js WHERE js.job_id = j.id AND js.station_id = st.id) AS authorized
+                (SELECT COUNT(*) FROM job_stations js WHERE js.job_id = j.id AND js.station_id = st.id) AS authorized,
+                CASE WHEN EXISTS (SELECT 1 FROM serial_free f WHERE f.account_id = j.account_id) THEN 1 ELSE 0 END AS returned_serials
             FROM jobs j JOIN stations st ON st.id = @StationId AND st.account_id = j.account_id
             WHERE j.account_id = @AccountId AND {where}
             """;
@@ -157,7 +158,8 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             await ReclaimAsync(s, job.Id, now, ct).ConfigureAwait(false);
         }
 
-        if (!await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
+        // Without a per-station cap the station's usage row cannot refuse, so it is updated with the job's row, in the same round trip.
+        if (job.PerStationCap is not null && !await TryReserveStationAsync(s, job.Id, station.StationId, n, job.PerStationCap, ct).ConfigureAwait(false))
         {
             if (!reclaimed)
             {
@@ -177,7 +179,8 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         var returned = new List<long>[ordered.Count];
         for (var d = 0; d < ordered.Count; d++)
         {
-            returned[d] = await TakeReturnedAsync(s, station.AccountId, ordered[d].Pool, n, ct).ConfigureAwait(false);
+            // Values returned by others after the context was read wait for the next grant: reuse need not be immediate.
+            returned[d] = job.ReturnedSerials == 0 && !reclaimed ? [] : await TakeReturnedAsync(s, station.AccountId, ordered[d].Pool, n, ct).ConfigureAwait(false);
         }
 
         var grantId = Ids.New("grt");
@@ -242,6 +245,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         // stop the statements after it: the division by zero aborts the transaction when the
         // job's row was not updated. SQLite's caller sees no row and rolls back.
         var sql = new StringBuilder(s.Dialect == SqlDialect.Postgres ? $"WITH reserved AS ({reserve}) SELECT 1 / COUNT(*) FROM reserved;\n" : reserve + ";\n");
+
         var fresh = new long[ordered.Count];
         for (var d = 0; d < ordered.Count; d++)
         {
@@ -301,6 +305,14 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
 
         sql.Append(" RETURNING idx");
+        if (job.PerStationCap is null)
+        {
+            // Cannot refuse without a cap. Last, so the rows read above are the statements' in order;
+            // after the job's row, the order the reclaim locks them in.
+            sql.Append(";\n").Append(ReserveStation);
+            p.Add("stationId", station.StationId);
+            p.Add("cap", (long?)null);
+        }
         try
         {
             await using var grid = await s.QueryMultipleThenCommitAsync(sql.ToString(), p, ct).ConfigureAwait(false);
@@ -342,13 +354,14 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
     }
 
+    private const string ReserveStation = """
+        INSERT INTO job_station_usage (job_id, station_id, used, reserved) VALUES (@JobId, @stationId, 0, @n)
+        ON CONFLICT (job_id, station_id) DO UPDATE SET reserved = job_station_usage.reserved + @n
+        WHERE @cap IS NULL OR job_station_usage.used + job_station_usage.reserved + @n <= @cap
+        """;
+
     private static async Task<bool> TryReserveStationAsync(DbSession s, string jobId, string stationId, int n, long? cap, CancellationToken ct) =>
-        await s.ExecuteAsync(
-            """
-            INSERT INTO job_station_usage (job_id, station_id, used, reserved) VALUES (@jobId, @stationId, 0, @n)
-            ON CONFLICT (job_id, station_id) DO UPDATE SET reserved = job_station_usage.reserved + @n
-            WHERE @cap IS NULL OR job_station_usage.used + job_station_usage.reserved + @n <= @cap
-            """, new { jobId, stationId, n = (long)n, cap }, ct).ConfigureAwait(false) == 1;
+        await s.ExecuteAsync(ReserveStation, new { JobId = jobId, stationId, n = (long)n, cap }, ct).ConfigureAwait(false) == 1;
 
     /// <summary>Takes up to <paramref name="n"/> returned values of a pool (reused before new ones).</summary>
     private static async Task<List<long>> TakeReturnedAsync(DbSession s, string accountId, string pool, int n, CancellationToken ct) =>
@@ -447,6 +460,8 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         public string StationFactory { get; set; } = "";
 
         public long Authorized { get; set; }
+
+        public long ReturnedSerials { get; set; }
     }
 
     private sealed class ExpiredUnit

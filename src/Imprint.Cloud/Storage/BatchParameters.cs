@@ -16,7 +16,7 @@ public sealed class BatchParameters : SqlMapper.IDynamicParameters
 
     public void Add(string name, string? value) => _values.Add((name, value, DbType.String));
 
-    public void Add(string name, long value) => _values.Add((name, value, DbType.Int64));
+    public void Add(string name, long? value) => _values.Add((name, value, DbType.Int64));
 
     void SqlMapper.IDynamicParameters.AddParameters(IDbCommand command, SqlMapper.Identity identity)
     {
