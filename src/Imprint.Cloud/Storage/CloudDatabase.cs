@@ -58,9 +58,18 @@ public abstract class CloudDatabase : IAsyncDisposable
         {
             try
             {
-                await using var session = await BeginWriteAsync(flushOnCommit, ct).ConfigureAwait(false);
-                var result = await work(session).ConfigureAwait(false);
-                await session.CommitAsync(ct).ConfigureAwait(false);
+                T result;
+                await using (var session = await BeginWriteAsync(flushOnCommit, ct).ConfigureAwait(false))
+                {
+                    result = await work(session).ConfigureAwait(false);
+                    await session.CommitAsync(ct).ConfigureAwait(false);
+                }
+
+                if (flushOnCommit)
+                {
+                    await FlushAsync(ct).ConfigureAwait(false);
+                }
+
                 return result;
             }
             catch (DbException ex) when (attempt < 5 && IsTransient(ex))
@@ -69,6 +78,12 @@ public abstract class CloudDatabase : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Makes the commits made so far durable, after their sessions were released. PostgreSQL's
+    /// durable commits already are; SQLite groups the syncs of concurrent writers here.
+    /// </summary>
+    protected virtual Task FlushAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Runs <paramref name="work"/> on a read session.</summary>
     public async Task<T> ReadAsync<T>(Func<DbSession, Task<T>> work, CancellationToken ct)
