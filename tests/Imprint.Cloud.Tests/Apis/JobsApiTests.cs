@@ -162,16 +162,6 @@ public abstract class JobsApiTests(CloudFixture fixture) : CloudApiTests(fixture
         await Refused(() => owner.UploadJobImageAsync(junkJob.Id, new MemoryStream(junk)), HttpStatusCode.BadRequest, "The upload is not an Imprint image");
         (await owner.ListJobsAsync()).ShouldAllBe(j => !j.HasImage);
     }
-
-    private static async Task<(byte[] Bytes, string Id, string Sha)> WriteImageAsync(ImageType type, bool encrypted)
-    {
-        using var dir = new TempDirectory();
-        using var signer = SigningKey.Create();
-        var path = dir.File("image.imp");
-        var id = await ImageWriter.WriteAsync(ImageSamples.Content(type), path, signer, encrypted ? EncryptionKey.Create("customer-a") : null);
-        var bytes = await File.ReadAllBytesAsync(path);
-        return (bytes, id.ToString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
-    }
 }
 
 public sealed class JobsApiTests_Sqlite(SqliteCloudFixture f) : JobsApiTests(f), IClassFixture<SqliteCloudFixture>;
