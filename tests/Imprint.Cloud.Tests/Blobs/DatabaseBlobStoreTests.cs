@@ -30,6 +30,10 @@ public abstract class DatabaseBlobStoreTests(CloudFixture fixture) : CloudApiTes
         var downloaded = new MemoryStream();
         await onB.DownloadImageAsync(job.Id, downloaded);
         downloaded.ToArray().ShouldBe(bytes);
+        using (var raw = await b.Http.SendAsync(onB.Sign(HttpMethod.Get, $"station/v1/jobs/{job.Id}/image", [])))
+        {
+            raw.Content.Headers.ContentLength.ShouldBe(bytes.Length);
+        }
 
         // The same setup on the file store: the other instance's folder does not have it, and says so.
         await using var c = await StartAsync(BlobStorage.FileSystem);
