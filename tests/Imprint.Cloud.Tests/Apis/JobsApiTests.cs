@@ -1,10 +1,6 @@
 using System.Net;
-using Imprint.Images;
-using Imprint.Keys;
 using Imprint.Projects;
 using Imprint.Sdk.Cloud;
-using Imprint.Testing;
-using Imprint.Testing.Images;
 using Imprint.Tests.Support;
 
 namespace Imprint.Tests.Apis;
