@@ -12,6 +12,8 @@ public static class CloudApplicationExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<CloudOptions>();
+        // First, so that everything after it sees the client's scheme and host.
+        app.UseCloudProxyHeaders(options);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

@@ -1,4 +1,5 @@
-using Imprint.Sdk.Cloud;
+using System.Net;
+using Imprint.Cloud.Blobs;
 
 namespace Imprint.Cloud;
 
@@ -12,9 +13,26 @@ public sealed class CloudOptions
     /// <value>The default is <c>$IMPRINT_HOME/cloud</c>.</value>
     public string DataDirectory { get; set; } = Imprint.IO.ImprintHome.Combine("cloud");
 
-    /// <summary>Gets or sets where image blobs are stored (<c>--blobs</c>).</summary>
+    /// <summary>Gets or sets the folder image blobs are stored in when <see cref="Blobs"/> is <see cref="BlobStorage.FileSystem"/> (<c>--blobs DIR</c>).</summary>
     /// <value>The default is <c>blobs</c> in <see cref="DataDirectory"/>.</value>
     public string? BlobDirectory { get; set; }
+
+    /// <summary>Gets or sets where image blobs are stored: files in <see cref="BlobDirectory"/>, or the database (<c>--blobs db</c>).</summary>
+    /// <value>The default is <see cref="BlobStorage.FileSystem"/>.</value>
+    public BlobStorage Blobs { get; set; } = BlobStorage.FileSystem;
+
+    /// <summary>
+    /// Gets or sets whether the cloud runs behind a reverse proxy (<c>--behind-proxy</c>): the
+    /// client address, scheme and host are then taken from <c>X-Forwarded-For</c>,
+    /// <c>X-Forwarded-Proto</c> and <c>X-Forwarded-Host</c> of requests that come from a
+    /// <see cref="TrustedProxies">trusted proxy</see>, so cookies are marked Secure behind an HTTPS
+    /// proxy and links name the public host.
+    /// </summary>
+    public bool BehindProxy { get; set; }
+
+    /// <summary>Gets the addresses or networks whose forwarded headers are applied when <see cref="BehindProxy"/> is set.</summary>
+    /// <value>The default (empty) trusts loopback only: 127.0.0.0/8 and ::1.</value>
+    public IList<IPNetwork> TrustedProxies { get; } = [];
 
     /// <summary>Gets or sets the URL written into credentials files and provisioning tokens; the default is the request's own base URL.</summary>
     public string? PublicUrl { get; set; }
@@ -53,4 +71,7 @@ public sealed class CloudOptions
     public long MaxImageBytes { get; set; } = 256L << 20;
 
     internal string BlobRoot => BlobDirectory ?? Path.Combine(DataDirectory, "blobs");
+
+    /// <summary>Where the database store stages uploads: a local folder of this instance.</summary>
+    internal string StagingRoot => Path.Combine(DataDirectory, "staging");
 }

@@ -1,3 +1,4 @@
+using Imprint.Cloud.Blobs;
 using Imprint.Cloud.Dashboard;
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Security;
@@ -23,7 +24,9 @@ public static class CloudServiceCollectionExtensions
         services.AddSingleton(options);
         services.TryAddSingleton(options.Time);
         services.AddSingleton(_ => DatabaseUrl.Open(options.Database, options.DataDirectory));
-        services.AddSingleton(new BlobStore(options.BlobRoot));
+        services.AddSingleton<IBlobStore>(sp => options.Blobs == BlobStorage.Database
+            ? new DatabaseBlobStore(sp.GetRequiredService<CloudDatabase>(), options.Time, options.StagingRoot)
+            : new FileBlobStore(options.BlobRoot));
         services.TryAddSingleton<IImageInspector, ImageHeaderInspector>();
         services.AddSingleton<CloudSigningKey>();
         services.AddSingleton<ReadyState>();

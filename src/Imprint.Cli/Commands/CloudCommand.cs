@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Imprint.Cloud;
+using Imprint.Cloud.Blobs;
 using Imprint.Cloud.Services;
 using Imprint.Cloud.Storage;
 using Imprint.Sdk.Cloud;
@@ -45,17 +46,45 @@ internal static class CloudCommand
         var db = DbOption();
         var data = DataOption();
         var urls = new Option<string>("--urls") { Description = "Where to listen, ';'-separated.", DefaultValueFactory = _ => DefaultUrl };
-        var blobs = new Option<string?>("--blobs") { Description = "Where image blobs are stored (default: blobs in the data folder)." };
+        var blobs = new Option<string?>("--blobs") { Description = "Where image blobs are stored: a folder (default: blobs in the data folder), or db for the database (instances without a shared folder)." };
         var publicUrl = new Option<string?>("--public-url") { Description = "The URL written into credentials files and provisioning tokens (default: the request's own)." };
-        var command = new Command("serve", "Run the cloud service (several instances may share one PostgreSQL database).") { db, data, urls, blobs, publicUrl };
+        var behindProxy = new Option<bool>("--behind-proxy") { Description = "Apply X-Forwarded-For/-Proto/-Host from trusted proxies (loopback unless --trusted-proxy is given)." };
+        var trustedProxies = new Option<string[]>("--trusted-proxy")
+        {
+            Description = "An address or CIDR network of a reverse proxy whose forwarded headers are applied (repeatable; implies --behind-proxy).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var command = new Command("serve", "Run the cloud service (several instances may share one PostgreSQL database).")
+        {
+            db, data, urls, blobs, publicUrl, behindProxy, trustedProxies,
+        };
         CliAction.Set(command, async (parse, ct) =>
         {
-            var options = new CloudOptions { Database = parse.GetValue(db), BlobDirectory = parse.GetValue(blobs), PublicUrl = parse.GetValue(publicUrl) };
+            var options = new CloudOptions { Database = parse.GetValue(db), PublicUrl = parse.GetValue(publicUrl) };
             if (parse.GetValue(data) is { } dir)
             {
                 options.DataDirectory = dir;
             }
 
+            if (parse.GetValue(blobs) is { } blobValue)
+            {
+                // A folder literally named db is still reachable as ./db.
+                if (blobValue == "db")
+                {
+                    options.Blobs = BlobStorage.Database;
+                }
+                else
+                {
+                    options.BlobDirectory = blobValue;
+                }
+            }
+
+            foreach (var proxy in parse.GetValue(trustedProxies) ?? [])
+            {
+                options.TrustedProxies.Add(ParseNetwork(proxy));
+            }
+
+            options.BehindProxy = parse.GetValue(behindProxy) || options.TrustedProxies.Count > 0;
             await using var app = CloudHost.Build(options, parse.GetValue(urls)!);
             await app.StartAsync(ct);
             Console.Error.WriteLine($"Imprint cloud listening on {string.Join(", ", app.Urls)}");
@@ -63,6 +92,21 @@ internal static class CloudCommand
             return 0;
         });
         return command;
+    }
+
+    private static System.Net.IPNetwork ParseNetwork(string text)
+    {
+        if (System.Net.IPNetwork.TryParse(text, out var network))
+        {
+            return network;
+        }
+
+        if (System.Net.IPAddress.TryParse(text, out var address))
+        {
+            return new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        throw new ImprintException($"--trusted-proxy: '{text}' is not an IP address or a CIDR network such as 10.0.0.0/8.");
     }
 
     private static Command Account()
@@ -193,7 +237,15 @@ internal static class CloudCommand
             var s = await client.DeprovisionStationAsync(parse.GetValue(id)!, ct);
             Print(parse, s, () => $"Station {s.Id} deprovisioned.");
         });
-        return new Command("station", "Stations.") { token, list, deprovision };
+        var moveId = new Argument<string>("id") { Description = "The station id." };
+        var to = new Option<string>("--factory") { Description = "The factory the station moves to.", Required = true };
+        var reassign = new Command("reassign", "Move a station to another factory (its job authorizations in the old factory are dropped).") { moveId, to, CredentialsOption, JsonOption };
+        Set(reassign, async (client, parse, ct) =>
+        {
+            var s = await client.ReassignStationAsync(parse.GetValue(moveId)!, parse.GetValue(to)!, ct);
+            Print(parse, s, () => $"Station {s.Id} is now in factory {s.FactoryId}.");
+        });
+        return new Command("station", "Stations.") { token, list, deprovision, reassign };
     }
 
     private static Command Job()

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Services;
 using Imprint.Sdk.Cloud;
@@ -11,7 +12,8 @@ public static class StationProtocolApi
 {
     public static IEndpointRouteBuilder MapStationProtocolApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/station/v1/register", Register).WithTags("Station protocol").WithProblems().AllowAnonymous();
+        app.MapPost("/station/v1/register", Register).Accepts<RegisterStationRequest>("application/json")
+            .WithTags("Station protocol").WithProblems().AllowAnonymous();
         var group = app.StationGroup("/station/v1", "Station protocol");
         group.MapGet("/self", Self);
         group.MapPost("/heartbeat", Heartbeat);
@@ -21,9 +23,32 @@ public static class StationProtocolApi
         return app;
     }
 
-    public static async Task<Created<StationRegistration>> Register(RegisterStationRequest request, StationService stations, CancellationToken ct)
+    /// <summary>
+    /// Registration is signed like every station request, but with the key it registers (there is
+    /// no station yet): the body is read here, as the bytes that were signed, before it is bound.
+    /// </summary>
+    public static async Task<Created<StationRegistration>> Register(HttpContext context, StationService stations, CloudOptions options, CancellationToken ct)
     {
-        var registration = await stations.RegisterAsync(request, ct);
+        var body = await SignedRequest.ReadBodyAsync(context, options.MaxRequestBytes);
+        RegisterStationRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<RegisterStationRequest>(body, CloudJson.Options);
+        }
+        catch (JsonException ex)
+        {
+            // The same answer ASP.NET's own binding gives malformed JSON (CloudExceptionHandler).
+            throw new BadHttpRequestException("The registration body is not valid JSON.", StatusCodes.Status400BadRequest, ex);
+        }
+
+        if (request is null)
+        {
+            throw CloudException.Invalid("body", "a registration {token, publicKey, name, softwareVersion} is required.");
+        }
+
+        var signed = SignedRequest.Read(context.Request, withStation: false, out var malformed)
+            ?? throw new CloudException(CloudErrorKind.Unauthorized, "Registration not signed", malformed);
+        var registration = await stations.RegisterAsync(request, signed.Canonical(context, body), signed.Signature, ct);
         return TypedResults.Created((string?)null, registration);
     }
 

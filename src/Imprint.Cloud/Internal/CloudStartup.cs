@@ -1,3 +1,4 @@
+using Imprint.Cloud.Blobs;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Storage;
 using Microsoft.Extensions.Hosting;
@@ -6,11 +7,11 @@ using Microsoft.Extensions.Logging;
 namespace Imprint.Cloud.Internal;
 
 /// <summary>Migrates the schema and loads the signing key before the host accepts requests.</summary>
-internal sealed class CloudStartup(CloudDatabase database, CloudSigningKey key, CloudOptions options, ReadyState ready, ILogger<CloudStartup> logger) : IHostedService
+internal sealed class CloudStartup(CloudDatabase database, CloudSigningKey key, CloudOptions options, IBlobStore blobs, ReadyState ready, ILogger<CloudStartup> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        logger.LogInformation("Cloud starting on {Database}, blobs in {Blobs}", database.Description, options.BlobRoot);
+        logger.LogInformation("Cloud starting on {Database}, blobs in {Blobs}", database.Description, blobs.Description);
         await database.MigrateAsync(logger, cancellationToken).ConfigureAwait(false);
         await key.LoadOrCreateAsync(database, options.Time, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Grant-signing key {KeyId} loaded", key.KeyId);

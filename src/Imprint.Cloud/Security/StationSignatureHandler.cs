@@ -1,12 +1,10 @@
 using System.Globalization;
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Services;
 using Imprint.Sdk.Cloud;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -26,30 +24,17 @@ internal sealed class StationSignatureHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var stationId = Request.Headers[StationSignature.StationHeader].ToString();
-        var timestampText = Request.Headers[StationSignature.TimestampHeader].ToString();
-        var nonce = Request.Headers[StationSignature.NonceHeader].ToString();
-        var signature = Request.Headers[StationSignature.SignatureHeader].ToString();
-        if (stationId.Length == 0 && timestampText.Length == 0 && nonce.Length == 0 && signature.Length == 0)
+        if (SignedRequest.IsUnsigned(Request))
         {
             return AuthenticateResult.NoResult();
         }
 
-        if (stationId.Length == 0 || timestampText.Length == 0 || nonce.Length == 0 || signature.Length == 0)
+        if (SignedRequest.Read(Request, withStation: true, out var malformed) is not { } signed)
         {
-            return Fail($"A signed station request needs all of {StationSignature.StationHeader}, {StationSignature.TimestampHeader}, {StationSignature.NonceHeader} and {StationSignature.SignatureHeader}.");
+            return Fail(malformed);
         }
 
-        if (!long.TryParse(timestampText, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var timestamp))
-        {
-            return Fail($"{StationSignature.TimestampHeader} '{timestampText}' is not a Unix time in seconds.");
-        }
-
-        if (nonce.Length is < 16 or > 64 || !nonce.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-        {
-            return Fail($"{StationSignature.NonceHeader} must be 16 to 64 base64url characters.");
-        }
-
+        var (stationId, timestamp, nonce) = (signed.StationId, signed.Timestamp, signed.Nonce);
         var now = TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)cloud.ClockSkew.TotalSeconds;
         if (Math.Abs(now - timestamp) > skew)
@@ -68,22 +53,11 @@ internal sealed class StationSignatureHandler(
             return Fail($"Station '{stationId}' is deprovisioned.");
         }
 
-        var body = await ReadBodyAsync().ConfigureAwait(false);
-        var target = Context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(target) || !target.StartsWith('/'))
+        var body = await SignedRequest.ReadBodyAsync(Context, cloud.MaxRequestBytes).ConfigureAwait(false);
+        if (!SignedRequest.Verify(station.PublicKey, signed.Canonical(Context, body), signed.Signature))
         {
-            target = (Request.PathBase + Request.Path).ToString() + Request.QueryString;
-        }
-
-        var canonical = StationSignature.CanonicalBytes(Request.Method, target, body, timestamp, nonce);
-        using (var key = ECDsa.Create())
-        {
-            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(station.PublicKey), out _);
-            if (!StationSignature.Verify(key, canonical, signature))
-            {
-                Logger.LogWarning("Bad signature from station {StationId} on {Method} {Path}", stationId, Request.Method, Request.Path);
-                return Fail($"The signature of station '{stationId}' does not verify: wrong key, or the method, path, body, timestamp or nonce changed.");
-            }
+            Logger.LogWarning("Bad signature from station {StationId} on {Method} {Path}", stationId, Request.Method, Request.Path);
+            return Fail($"The signature of station '{stationId}' does not verify: wrong key, or the method, path, body, timestamp or nonce changed.");
         }
 
         // Keep the nonce until the timestamp can no longer pass the skew check.
@@ -121,15 +95,6 @@ internal sealed class StationSignatureHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "The station may not use this endpoint.");
-
-    private async Task<byte[]> ReadBodyAsync()
-    {
-        Request.EnableBuffering(bufferThreshold: 64 * 1024, bufferLimit: cloud.MaxRequestBytes);
-        using var copy = new MemoryStream();
-        await Request.Body.CopyToAsync(copy, Context.RequestAborted).ConfigureAwait(false);
-        Request.Body.Position = 0;
-        return copy.ToArray();
-    }
 
     private AuthenticateResult Fail(string reason)
     {

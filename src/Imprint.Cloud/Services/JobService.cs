@@ -1,3 +1,4 @@
+using Imprint.Cloud.Blobs;
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Storage;
@@ -7,7 +8,7 @@ using Imprint.Sdk.Cloud;
 namespace Imprint.Cloud.Services;
 
 /// <summary>Jobs: the cloud side of cloud-connected images.</summary>
-public sealed class JobService(CloudDatabase database, TimeProvider time, BlobStore blobs, IImageInspector inspector, CloudOptions options)
+public sealed class JobService(CloudDatabase database, TimeProvider time, IBlobStore blobs, IImageInspector inspector, CloudOptions options)
 {
     public async Task<JobView> RegisterAsync(Actor actor, RegisterJobRequest request, CancellationToken ct)
     {
@@ -207,42 +208,37 @@ public sealed class JobService(CloudDatabase database, TimeProvider time, BlobSt
         actor.RequireJobs("upload images");
         var job = await database.ReadAsync(s => LoadAsync(s, actor.AccountId, id, ct), ct).ConfigureAwait(false);
         RequireNotDeleted(job);
-        var (temp, sha, length) = await blobs.ReceiveAsync(body, options.MaxImageBytes, ct).ConfigureAwait(false);
-        try
+        using var staged = await blobs.ReceiveAsync(body, options.MaxImageBytes, ct).ConfigureAwait(false);
+        var (sha, length) = (staged.Sha256, staged.Length);
+        if (length == 0)
         {
-            if (length == 0)
-            {
-                throw CloudException.Invalid("body", "the image is empty.");
-            }
-
-            if (!string.Equals(sha, job.ImageSha256, StringComparison.Ordinal))
-            {
-                throw CloudException.Invalid("body", $"the image's SHA-256 is {sha}, but job '{id}' revision {job.Revision} was registered with {job.ImageSha256}.");
-            }
-
-            if (await inspector.RefuseAsync(temp, job.ImageId, ct).ConfigureAwait(false) is { } refusal)
-            {
-                throw new CloudException(CloudErrorKind.Invalid, "Image refused", refusal);
-            }
-
-            var relative = blobs.Commit(temp, actor.AccountId, id, sha);
-            return await database.WriteAsync(async s =>
-            {
-                var changed = await s.ExecuteAsync("UPDATE jobs SET blob_path = @relative, updated_at = @now WHERE id = @id AND image_sha256 = @sha AND status <> 'deleted'",
-                    new { relative, now = time.Now(), id, sha }, ct).ConfigureAwait(false);
-                if (changed == 0)
-                {
-                    throw new CloudException(CloudErrorKind.Conflict, "Job changed", $"Job '{id}' was revised or deleted during the upload; upload the image of its current revision.");
-                }
-
-                await AuditLog.AppendAsync(s, time, actor.AccountId, actor.Label, "job.image-upload", id, $"{length} bytes, sha256 {sha}", ct).ConfigureAwait(false);
-                return await ViewAsync(s, actor.AccountId, id, ct).ConfigureAwait(false);
-            }, ct).ConfigureAwait(false);
+            throw CloudException.Invalid("body", "the image is empty.");
         }
-        finally
+
+        if (!string.Equals(sha, job.ImageSha256, StringComparison.Ordinal))
         {
-            File.Delete(temp);
+            throw CloudException.Invalid("body", $"the image's SHA-256 is {sha}, but job '{id}' revision {job.Revision} was registered with {job.ImageSha256}.");
         }
+
+        if (await inspector.RefuseAsync(staged.Path, job.ImageId, ct).ConfigureAwait(false) is { } refusal)
+        {
+            throw new CloudException(CloudErrorKind.Invalid, "Image refused", refusal);
+        }
+
+        var blobId = $"{actor.AccountId}/{id}/{sha}.imp";
+        await blobs.StoreAsync(blobId, staged, ct).ConfigureAwait(false);
+        return await database.WriteAsync(async s =>
+        {
+            var changed = await s.ExecuteAsync("UPDATE jobs SET blob_path = @blobId, updated_at = @now WHERE id = @id AND image_sha256 = @sha AND status <> 'deleted'",
+                new { blobId, now = time.Now(), id, sha }, ct).ConfigureAwait(false);
+            if (changed == 0)
+            {
+                throw new CloudException(CloudErrorKind.Conflict, "Job changed", $"Job '{id}' was revised or deleted during the upload; upload the image of its current revision.");
+            }
+
+            await AuditLog.AppendAsync(s, time, actor.AccountId, actor.Label, "job.image-upload", id, $"{length} bytes, sha256 {sha}", ct).ConfigureAwait(false);
+            return await ViewAsync(s, actor.AccountId, id, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Opens a job's encrypted image for an authorized station of its factory.</summary>
@@ -261,7 +257,9 @@ public sealed class JobService(CloudDatabase database, TimeProvider time, BlobSt
             throw new CloudException(CloudErrorKind.NotFound, "Image not uploaded", $"Job '{id}' has no image in the cloud; it was delivered to stations directly.");
         }
 
-        return (blobs.Open(job.BlobPath), job.ImageSha256);
+        var content = await blobs.OpenAsync(job.BlobPath, ct).ConfigureAwait(false)
+            ?? throw new CloudException(CloudErrorKind.NotFound, "Image not uploaded", $"The image of job '{id}' is missing from this instance's blob store; upload it again (instances without a shared --blobs folder need --blobs db).");
+        return (content, job.ImageSha256);
     }
 
     public async Task<IReadOnlyList<SerialPoolView>> ListPoolsAsync(Actor actor, CancellationToken ct)

@@ -43,13 +43,27 @@ public sealed class StationService(CloudDatabase database, TimeProvider time, Cl
         }, ct).ConfigureAwait(false);
     }
 
-    public async Task<StationRegistration> RegisterAsync(RegisterStationRequest request, CancellationToken ct)
+    /// <summary>
+    /// Registers a station with a one-time token. <paramref name="signature"/> over
+    /// <paramref name="signed"/> (the request's canonical text, which covers the body with the token
+    /// and the key) must verify with the key being registered: that proves the station holds its
+    /// private key. It is checked before the token is touched, so a refused attempt leaves the token usable.
+    /// </summary>
+    public async Task<StationRegistration> RegisterAsync(RegisterStationRequest request, byte[] signed, string signature, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(signed);
+        ArgumentNullException.ThrowIfNull(signature);
         var token = Validate.Id("token", request.Token);
         var name = Validate.Name("name", request.Name);
         var version = request.SoftwareVersion is null ? null : Validate.Name("softwareVersion", request.SoftwareVersion, 100);
         var publicKey = NormalizePublicKey(request.PublicKey);
+        if (!SignedRequest.Verify(publicKey, signed, signature))
+        {
+            throw new CloudException(CloudErrorKind.Unauthorized, "Registration signature refused",
+                "The registration's signature does not verify with the public key it registers: the station must sign it with that key's private half (or the token, key, body, timestamp or nonce changed).");
+        }
+
         return await database.WriteAsync(async s =>
         {
             var now = time.Now();

@@ -7,7 +7,11 @@ namespace Imprint.Cloud.Storage;
 public sealed record Migration(int Version, string Name, string Script)
 {
     /// <summary>Gets the migrations in order. Append new ones; never edit an applied one.</summary>
-    public static IReadOnlyList<Migration> All { get; } = [new(1, "initial schema", Schema.Initial)];
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, "initial schema", Schema.Initial),
+        new(2, "image blobs in the database", Schema.Blobs),
+    ];
 
     public IEnumerable<string> Statements(CloudDatabase database) =>
         Script.Split(";\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -59,4 +59,13 @@ internal static class Schema
         CREATE INDEX audit_account ON audit (account_id, seq);
         CREATE TABLE cloud_keys (id TEXT PRIMARY KEY, private_key TEXT NOT NULL, created_at BIGINT NOT NULL);
         """;
+
+    /// <summary>
+    /// Image blobs kept in the database (<c>--blobs db</c>). BYTEA is PostgreSQL's binary type;
+    /// SQLite stores the bound byte arrays as BLOBs under any declared type name.
+    /// </summary>
+    public const string Blobs = """
+        CREATE TABLE blobs (id TEXT PRIMARY KEY, length BIGINT NOT NULL, chunk_size BIGINT NOT NULL, sha256 TEXT NOT NULL, created_at BIGINT NOT NULL);
+        CREATE TABLE blob_chunks (blob_id TEXT NOT NULL, idx BIGINT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (blob_id, idx));
+        """;
 }

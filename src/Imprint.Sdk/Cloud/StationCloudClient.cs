@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 
@@ -29,7 +28,7 @@ public sealed class StationCloudClient
         ArgumentNullException.ThrowIfNull(stationId);
         ArgumentNullException.ThrowIfNull(key);
         _http = http;
-        _baseUri = new Uri(cloudUrl.ToString().TrimEnd('/') + "/", UriKind.Absolute);
+        _baseUri = BaseUri(cloudUrl);
         StationId = stationId;
         _key = key;
         _time = time ?? TimeProvider.System;
@@ -42,7 +41,7 @@ public sealed class StationCloudClient
     /// <param name="http">The HTTP client.</param>
     /// <param name="cloudUrl">The cloud's base URL.</param>
     /// <param name="token">The provisioning token.</param>
-    /// <param name="key">The station's key pair; only the public half is sent.</param>
+    /// <param name="key">The station's key pair: the public half is registered, the private half signs the registration.</param>
     /// <param name="name">The station's name.</param>
     /// <param name="softwareVersion">The station's software version.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
@@ -51,12 +50,31 @@ public sealed class StationCloudClient
         HttpClient http, Uri cloudUrl, string token, ECDsa key, string name, string? softwareVersion, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(http);
-        ArgumentNullException.ThrowIfNull(cloudUrl);
         ArgumentNullException.ThrowIfNull(key);
         var body = new RegisterStationRequest(token, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), name, softwareVersion);
-        var uri = new Uri(new Uri(cloudUrl.ToString().TrimEnd('/') + "/"), "station/v1/register");
-        using var response = await http.PostAsJsonAsync(uri, body, CloudJson.Options, cancellationToken).ConfigureAwait(false);
+        using var request = SignRegistration(cloudUrl, body, key);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return await CloudHttp.ReadAsync<StationRegistration>(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Builds a signed registration request: signed like every station request (see
+    /// <see cref="StationSignature"/>) but without a station id, with the key whose public half the
+    /// body registers, which proves the station holds the private key. Exposed so tests and tools
+    /// can send exactly what a station sends.
+    /// </summary>
+    /// <param name="cloudUrl">The cloud's base URL.</param>
+    /// <param name="registration">The registration body.</param>
+    /// <param name="signingKey">The key that signs it; the cloud accepts only the private half of <see cref="RegisterStationRequest.PublicKey"/>.</param>
+    /// <param name="time">The clock for the timestamp; the default is the system clock.</param>
+    /// <returns>The request, ready to send.</returns>
+    public static HttpRequestMessage SignRegistration(Uri cloudUrl, RegisterStationRequest registration, ECDsa signingKey, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(cloudUrl);
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(signingKey);
+        var body = JsonSerializer.SerializeToUtf8Bytes(registration, CloudJson.Options);
+        return Signed(HttpMethod.Post, new Uri(BaseUri(cloudUrl), "station/v1/register"), body, null, signingKey, time ?? TimeProvider.System);
     }
 
     /// <summary>Reports the station alive with its software version and images; returns its jobs.</summary>
@@ -103,7 +121,13 @@ public sealed class StationCloudClient
     {
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(body);
-        var uri = new Uri(_baseUri, relativePath);
+        return Signed(method, new Uri(_baseUri, relativePath), body, StationId, _key, _time);
+    }
+
+    private static Uri BaseUri(Uri cloudUrl) => new(cloudUrl.ToString().TrimEnd('/') + "/", UriKind.Absolute);
+
+    private static HttpRequestMessage Signed(HttpMethod method, Uri uri, byte[] body, string? stationId, ECDsa key, TimeProvider time)
+    {
         var request = new HttpRequestMessage(method, uri);
         if (body.Length > 0 || method != HttpMethod.Get)
         {
@@ -111,13 +135,17 @@ public sealed class StationCloudClient
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
-        var timestamp = _time.GetUtcNow().ToUnixTimeSeconds();
+        var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
         var nonce = StationSignature.NewNonce();
         var canonical = StationSignature.CanonicalBytes(method.Method, uri.PathAndQuery, body, timestamp, nonce);
-        request.Headers.Add(StationSignature.StationHeader, StationId);
+        if (stationId is not null)
+        {
+            request.Headers.Add(StationSignature.StationHeader, stationId);
+        }
+
         request.Headers.Add(StationSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(StationSignature.NonceHeader, nonce);
-        request.Headers.Add(StationSignature.SignatureHeader, StationSignature.Sign(_key, canonical));
+        request.Headers.Add(StationSignature.SignatureHeader, StationSignature.Sign(key, canonical));
         return request;
     }
 

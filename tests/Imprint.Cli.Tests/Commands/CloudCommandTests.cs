@@ -23,7 +23,8 @@ public sealed class CloudCommandTests
         JsonDocument.Parse(created.StdOut).RootElement.GetProperty("defaultFactory").GetProperty("name").GetString().ShouldBe("My Default Factory");
         File.ReadAllText(creds).ShouldContain("\"secret\"");
 
-        using var serve = Start("cloud", "serve", "--db", db, "--urls", url, "--data", temp.File("data"));
+        // Blobs in the database and forwarded headers from a proxy on loopback, as several instances behind a TLS proxy run.
+        using var serve = Start("cloud", "serve", "--db", db, "--urls", url, "--data", temp.File("data"), "--blobs", "db", "--behind-proxy");
         try
         {
             await WaitReadyAsync(url);
@@ -33,6 +34,7 @@ public sealed class CloudCommandTests
 
             var made = await CliRunner.RunAsync("cloud", "factory", "create", "East Coast", "--credentials", creds);
             made.StdOut.ShouldContain("(East Coast)");
+            var eastId = made.StdOut.Split(' ')[2];
             var token = await CliRunner.RunAsync("cloud", "station", "provision-token", "--factory", factoryId, "--credentials", creds, "--json");
             var tokenText = JsonDocument.Parse(token.StdOut).RootElement.GetProperty("token").GetString()!;
             tokenText.ShouldStartWith("pt_");
@@ -42,6 +44,11 @@ public sealed class CloudCommandTests
             provisioned.ExitCode.ShouldBe(0, provisioned.StdErr);
             JsonDocument.Parse(provisioned.StdOut).RootElement.GetProperty("factoryId").GetString().ShouldBe(factoryId);
             File.Exists(Path.Combine(temp.File("station"), "cloud.json")).ShouldBeTrue();
+            var stationId = JsonDocument.Parse(provisioned.StdOut).RootElement.GetProperty("stationId").GetString()!;
+            var moved = await CliRunner.RunAsync("cloud", "station", "reassign", stationId, "--factory", eastId, "--credentials", creds);
+            moved.StdOut.Trim().ShouldBe($"Station {stationId} is now in factory {eastId}.", moved.StdErr);
+            var east = await CliRunner.RunAsync("cloud", "station", "list", "--factory", eastId, "--credentials", creds, "--json");
+            JsonDocument.Parse(east.StdOut).RootElement[0].GetProperty("id").GetString().ShouldBe(stationId);
             var again = await CliRunner.RunAsync("station", "provision", "--dir", temp.File("station2"), "--cloud", url, "--token", tokenText);
             again.ExitCode.ShouldBe(1);
             again.StdErr.ShouldStartWith("error: ");
@@ -63,6 +70,15 @@ public sealed class CloudCommandTests
             registered.ExitCode.ShouldBe(0, registered.StdErr);
             var jobId = JsonDocument.Parse(registered.StdOut).RootElement.GetProperty("id").GetString()!;
             JsonDocument.Parse(registered.StdOut).RootElement.GetProperty("hasImage").GetBoolean().ShouldBeTrue();
+            Directory.Exists(Path.Combine(temp.File("data"), "blobs")).ShouldBeFalse(); // --blobs db: the image went into the database
+
+            using (var http = new HttpClient(new HttpClientHandler { UseCookies = false }))
+            using (var signIn = new HttpRequestMessage(HttpMethod.Get, url + "/signin"))
+            {
+                signIn.Headers.Add("X-Forwarded-Proto", "https");
+                using var page = await http.SendAsync(signIn);
+                page.Headers.GetValues("Set-Cookie").ShouldContain(c => c.StartsWith("imprint.antiforgery=", StringComparison.Ordinal) && c.Contains("; secure", StringComparison.Ordinal));
+            }
             (await CliRunner.RunAsync("cloud", "job", "pause", jobId, "--credentials", creds)).StdOut.ShouldContain("is paused");
             var shown = await CliRunner.RunAsync("cloud", "job", "show", jobId, "--credentials", creds);
             shown.StdOut.ShouldContain("[paused]");

@@ -1,10 +1,6 @@
 using System.Net;
-using Imprint.Images;
-using Imprint.Keys;
 using Imprint.Projects;
 using Imprint.Sdk.Cloud;
-using Imprint.Testing;
-using Imprint.Testing.Images;
 using Imprint.Tests.Support;
 
 namespace Imprint.Tests.Apis;
@@ -161,16 +157,6 @@ public abstract class JobsApiTests(CloudFixture fixture) : CloudApiTests(fixture
         var junkJob = await owner.RegisterJobAsync(new RegisterJobRequest(f, "junk", "j", null, null, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(junk))));
         await Refused(() => owner.UploadJobImageAsync(junkJob.Id, new MemoryStream(junk)), HttpStatusCode.BadRequest, "The upload is not an Imprint image");
         (await owner.ListJobsAsync()).ShouldAllBe(j => !j.HasImage);
-    }
-
-    private static async Task<(byte[] Bytes, string Id, string Sha)> WriteImageAsync(ImageType type, bool encrypted)
-    {
-        using var dir = new TempDirectory();
-        using var signer = SigningKey.Create();
-        var path = dir.File("image.imp");
-        var id = await ImageWriter.WriteAsync(ImageSamples.Content(type), path, signer, encrypted ? EncryptionKey.Create("customer-a") : null);
-        var bytes = await File.ReadAllBytesAsync(path);
-        return (bytes, id.ToString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
     }
 }
 

@@ -51,6 +51,69 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
     }
 
     [Fact]
+    public async Task Register_NotSignedByTheRegisteredKey_IsRefused_AndTheTokenStaysUsable()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var token = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest());
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var other = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var uri = new Uri(Host.BaseUrl);
+        var body = new RegisterStationRequest(token.Token, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), "line-9", "1.0.0");
+
+        // Someone holding the token registers a key whose private half they do not hold (signed with another key).
+        using (var mismatched = StationCloudClient.SignRegistration(uri, body, other))
+        {
+            await ShouldBeProblem(await Host.Http.SendAsync(mismatched), "Registration signature refused", "does not verify with the public key it registers");
+        }
+
+        // A signature that is no signature at all.
+        using (var forged = StationCloudClient.SignRegistration(uri, body, key))
+        {
+            forged.Headers.Remove(StationSignature.SignatureHeader);
+            forged.Headers.Add(StationSignature.SignatureHeader, Convert.ToBase64String(new byte[64]));
+            await ShouldBeProblem(await Host.Http.SendAsync(forged), "Registration signature refused", "does not verify with the public key it registers");
+        }
+
+        // Signed by the right key, but the token in the body was changed after signing.
+        using (var tampered = StationCloudClient.SignRegistration(uri, body with { Token = "pt_other" }, key))
+        {
+            tampered.Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, CloudJson.Options));
+            tampered.Content.Headers.ContentType = new("application/json");
+            await ShouldBeProblem(await Host.Http.SendAsync(tampered), "Registration signature refused", "does not verify");
+        }
+
+        // Unsigned, as a station from before registrations were signed sends it.
+        using (var unsigned = new HttpRequestMessage(HttpMethod.Post, "/station/v1/register") { Content = System.Net.Http.Json.JsonContent.Create(body, options: CloudJson.Options) })
+        {
+            await ShouldBeProblem(await Host.Http.SendAsync(unsigned), "Registration not signed", "must be signed with the key it registers");
+        }
+
+        (await owner.ListStationsAsync()).ShouldBeEmpty();
+        (await owner.ListAuditAsync()).Select(a => a.Action).ShouldNotContain("station.register");
+
+        // The token was not used up by any of them.
+        var registration = await StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "line-9", "1.0.0");
+        registration.FactoryId.ShouldBe(account.DefaultFactory.Id);
+        var station = new StationCloudClient(Host.Http, uri, registration.StationId, key, Host.Time);
+        (await station.HeartbeatAsync(new HeartbeatRequest("1.0.1", null))).StationId.ShouldBe(registration.StationId);
+        (await owner.ListStationsAsync()).Single().Name.ShouldBe("line-9");
+    }
+
+    [Fact]
+    public async Task Register_MalformedJson_IsAProblem_AndChangesNothing()
+    {
+        var (owner, account) = await Host.NewAccountAsync();
+        var token = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest());
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/station/v1/register") { Content = new StringContent("{\"token\": \"" + token.Token + "\",", Encoding.UTF8, "application/json") };
+        using var response = await Host.Http.SendAsync(request);
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).ShouldContain("Malformed JSON");
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        await StationCloudClient.RegisterAsync(Host.Http, new Uri(Host.BaseUrl), token.Token, key, "ok", null);
+    }
+
+    [Fact]
     public async Task Deprovisioned_StationIsRefused()
     {
         var (owner, account) = await Host.NewAccountAsync();
@@ -121,6 +184,18 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
         response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         (await response.Content.ReadAsStringAsync()).ShouldContain(detail);
+    }
+
+    private static async Task ShouldBeProblem(HttpResponseMessage response, string title, string detail)
+    {
+        using (response)
+        {
+            response.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+            response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            problem.RootElement.GetProperty("title").GetString().ShouldBe(title);
+            problem.RootElement.GetProperty("detail").GetString()!.ShouldContain(detail);
+        }
     }
 
     private static async Task<HttpRequestMessage> Clone(HttpRequestMessage request)

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Security.Cryptography;
+using Imprint.Images;
+using Imprint.Keys;
 using Imprint.Projects;
 using Imprint.Sdk.Cloud;
+using Imprint.Testing;
+using Imprint.Testing.Images;
 
 namespace Imprint.Tests.Support;
 
@@ -59,4 +63,15 @@ public abstract class CloudApiTests(CloudFixture fixture)
 
     internal static long[] Values(SignedGrant grant, string name = "sn") =>
         grant.Grant.Units.Select(u => u.Serials.Single(s => s.Name == name).Value).ToArray();
+
+    /// <summary>Writes a real image (signed; encrypted with a customer key when asked) and returns its bytes, id and SHA-256.</summary>
+    internal static async Task<(byte[] Bytes, string Id, string Sha)> WriteImageAsync(ImageType type, bool encrypted)
+    {
+        using var dir = new TempDirectory();
+        using var signer = SigningKey.Create();
+        var path = dir.File("image.imp");
+        var id = await ImageWriter.WriteAsync(ImageSamples.Content(type), path, signer, encrypted ? EncryptionKey.Create("customer-a") : null);
+        var bytes = await File.ReadAllBytesAsync(path);
+        return (bytes, id.ToString(), Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+    }
 }

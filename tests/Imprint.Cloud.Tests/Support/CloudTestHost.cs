@@ -45,7 +45,7 @@ internal sealed class CloudTestHost : IAsyncDisposable
         var app = CloudHost.Build(options, "http://127.0.0.1:0", b => b.Logging.SetMinimumLevel(LogLevel.Warning));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new CloudTestHost(app, time, address, dataDirectory);
+        return new CloudTestHost(app, time, address, options.DataDirectory);
     }
 
     /// <summary>Bootstraps a fresh account (as `imprint cloud account create` does) and returns its owner's client.</summary>
