@@ -91,7 +91,8 @@ internal sealed class ImageSync(
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or CloudApiException || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                return Failed(job, $"the image of job {job.JobId} could not be downloaded ({ex.Message.TrimEnd('.')}); nothing was added.");
+                // The innermost message names the cause ("Connection reset by peer"), the outer ones only the layer.
+                return Failed(job, $"the image of job {job.JobId} could not be downloaded ({ex.GetBaseException().Message.TrimEnd('.')}); nothing was added.");
             }
 
             string sha;
