@@ -25,7 +25,7 @@ internal sealed class CloudSyncPrinter(TextWriter output)
                 }
             }
 
-            foreach (var r in run.Uploads?.Rejected ?? [])
+            foreach (var r in run.NewlyRejected)
             {
                 output.WriteLine($"{at} sync: the cloud rejected record {r.RecordId} ({r.Status}): {r.Message}");
             }

@@ -82,7 +82,7 @@ public sealed class StationServer : IAsyncDisposable
 
             // Only a provisioned station has a cloud to talk to; provisioning needs the folder, which this process holds.
             var sync = station.Cloud is { } link && options.CloudSyncInterval > TimeSpan.Zero
-                ? new CloudSyncLoop(link, options.CloudSyncInterval, options.Station.Time, options.OnCloudSync)
+                ? new CloudSyncLoop(link, station.State, options.CloudSyncInterval, options.Station.Time, options.OnCloudSync)
                 : null;
             return new StationServer(app, station, runner, sync, new Uri(address), apiKey);
         }

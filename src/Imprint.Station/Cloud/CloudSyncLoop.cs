@@ -1,3 +1,4 @@
+using Imprint.Station.State;
 using CloudApiException = Imprint.Sdk.Cloud.CloudApiException;
 
 namespace Imprint.Station.Cloud;
@@ -10,15 +11,18 @@ namespace Imprint.Station.Cloud;
 internal sealed class CloudSyncLoop : IAsyncDisposable
 {
     private readonly CloudLink _link;
+    private readonly StationState _state;
+    private HashSet<(string Id, DateTimeOffset At)> _rejectedSeen = [];
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
     private readonly Action<CloudSyncRun>? _report;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public CloudSyncLoop(CloudLink link, TimeSpan interval, TimeProvider time, Action<CloudSyncRun>? report)
+    public CloudSyncLoop(CloudLink link, StationState state, TimeSpan interval, TimeProvider time, Action<CloudSyncRun>? report)
     {
         _link = link;
+        _state = state;
         _interval = interval;
         _time = time;
         _report = report;
@@ -57,22 +61,29 @@ internal sealed class CloudSyncLoop : IAsyncDisposable
     {
         var at = _time.GetUtcNow();
         UploadReport? uploads = null;
+        ImageSyncReport? images = null;
+        string? error = null;
         try
         {
             uploads = await _link.UploadPendingAsync(stop);
-            var images = await _link.SyncImagesAsync(stop);
-            return new CloudSyncRun(at, uploads, images, null);
+            images = await _link.SyncImagesAsync(stop);
         }
         catch (Exception ex) when (ex is ImprintException or HttpRequestException || (ex is TaskCanceledException && !stop.IsCancellationRequested))
         {
             var what = uploads is null ? "the queued records stay queued" : "no image was synchronized";
-            var error = ex switch
+            error = ex switch
             {
                 CloudApiException refused => $"the cloud refused the station's {(uploads is null ? "upload" : "heartbeat")} ({(int)refused.Status}: {refused.Message.TrimEnd('.')}); {what}.",
                 ImprintException own => own.Message,
                 _ => $"the cloud at {_link.Settings.CloudUrl} cannot be reached ({ex.Message.TrimEnd('.')}); {what}.",
             };
-            return new CloudSyncRun(at, uploads, null, error);
         }
+
+        // Records are also uploaded after every unit and at start, so rejections are found by
+        // reading the queue rather than from this round's upload alone.
+        var rejected = await _state.ListRejectedUploadsAsync(stop);
+        var fresh = rejected.Where(r => !_rejectedSeen.Contains((r.RecordId, r.RejectedAt))).ToList();
+        _rejectedSeen = [.. rejected.Select(r => (r.RecordId, r.RejectedAt))];
+        return new CloudSyncRun(at, uploads, images, fresh, error);
     }
 }

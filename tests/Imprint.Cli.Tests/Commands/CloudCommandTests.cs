@@ -82,7 +82,7 @@ public sealed class CloudCommandTests
         }
     }
 
-    private static Process Start(params string[] args)
+    internal static Process Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imprint.dll"));
@@ -99,7 +99,7 @@ public sealed class CloudCommandTests
         return process;
     }
 
-    private static async Task WaitReadyAsync(string url)
+    internal static async Task WaitReadyAsync(string url)
     {
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -122,7 +122,7 @@ public sealed class CloudCommandTests
         throw new TimeoutException("imprint cloud serve did not become ready in 60 s.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

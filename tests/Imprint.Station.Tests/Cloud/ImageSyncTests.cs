@@ -193,6 +193,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         {
             var start = await runs.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
             start.Error.ShouldBeNull();
+            start.NewlyRejected.ShouldBeEmpty();
             start.Uploads!.Uploaded.ShouldBe(0);
             var fetched = start.Images!.Jobs.ShouldHaveSingleItem();
             (fetched.JobId, fetched.ImageId, fetched.Outcome).ShouldBe((job.Id, first.Id, ImageSyncOutcome.Fetched));
