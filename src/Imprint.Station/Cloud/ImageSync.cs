@@ -79,7 +79,8 @@ internal sealed class ImageSync(
             return new(job.JobId, job.ImageId, ImageSyncOutcome.Skipped, $"the cloud holds no image for job {job.JobId}; its image {job.ImageId} is delivered to stations directly.");
         }
 
-        var temp = Path.Combine(directory.ImagesPath, job.JobId + "-" + job.ImageId + DownloadSuffix);
+        // Not named after the job: ids come from the cloud, and a file name is no place to trust them.
+        var temp = Path.Combine(directory.ImagesPath, Guid.NewGuid().ToString("N") + DownloadSuffix);
         try
         {
             long size;
