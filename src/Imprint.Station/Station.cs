@@ -116,11 +116,11 @@ public sealed class Station : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(cloudUrl);
         ArgumentException.ThrowIfNullOrEmpty(token);
-        var version = typeof(Station).Assembly.GetName().Version?.ToString(3);
-        var registration = await Imprint.Sdk.Cloud.StationCloudClient.RegisterAsync(_cloudHttp, cloudUrl, token, Identity.Key, name ?? Identity.Id, version, cancellationToken);
+        var registration = await Imprint.Sdk.Cloud.StationCloudClient.RegisterAsync(_cloudHttp, cloudUrl, token, Identity.Key, name ?? Identity.Id, SoftwareVersion, cancellationToken);
         var settings = new CloudSettings(
             cloudUrl.ToString(), registration.StationId, registration.AccountId, registration.FactoryId, registration.CloudKeyId, registration.CloudPublicKey);
         await settings.SaveAsync(Directory, cancellationToken);
+        Cloud?.Dispose();
         Cloud = Link(settings);
         return settings;
     }
@@ -213,6 +213,7 @@ public sealed class Station : IAsyncDisposable
     /// <inheritdoc/>
     public ValueTask DisposeAsync()
     {
+        Cloud?.Dispose();
         Identity.Dispose();
         if (_ownsCloudHttp) _cloudHttp.Dispose();
         _unitGate.Dispose();
@@ -220,8 +221,14 @@ public sealed class Station : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private CloudLink Link(CloudSettings settings) =>
-        new(settings, new Imprint.Sdk.Cloud.StationCloudClient(_cloudHttp, new Uri(settings.CloudUrl), settings.StationId, Identity.Key, _options.Time), State);
+    private static string? SoftwareVersion => typeof(Station).Assembly.GetName().Version?.ToString(3);
+
+    private CloudLink Link(CloudSettings settings)
+    {
+        var client = new Imprint.Sdk.Cloud.StationCloudClient(_cloudHttp, new Uri(settings.CloudUrl), settings.StationId, Identity.Key, _options.Time);
+        var images = new ImageSync(client, Images, Keys, Directory, _options.TrustAnySigner, SoftwareVersion, _options.Time);
+        return new CloudLink(settings, client, State, images, _options.Time);
+    }
 
     private async Task<ProgrammingRecord> ProgramUnitAsync(
         StationImage image, ITargetSession target, IReadOnlyDictionary<string, byte[]>? dynamicData, IProgress<UnitProgress>? progress, CancellationToken cancellationToken)

@@ -15,12 +15,14 @@ internal static class StationCommand
 {
     public static Command Create()
     {
-        var command = new Command("station", "Run a station daemon with its control API, and read a station's log, counters and keys.");
+        var command = new Command("station", "Run a station daemon with its control API, read a station's log, counters and keys, and exchange with its cloud.");
         command.Subcommands.Add(CreateServe());
         command.Subcommands.Add(CreateLog());
         command.Subcommands.Add(CreateCounters());
         command.Subcommands.Add(CreateKeys());
         command.Subcommands.Add(StationProvisionCommand.Create());
+        command.Subcommands.Add(StationSyncCommand.Create());
+        command.Subcommands.Add(StationRequeueCommand.Create());
         return command;
     }
 
@@ -52,8 +54,13 @@ internal static class StationCommand
         var host = new Option<string>("--host") { Description = "The address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var apiKeyFile = new Option<string>("--api-key-file") { Description = "A file holding the API key (default: DIR/api-key, created on first start)." };
         var trustAny = new Option<bool>("--trust-any-signer") { Description = "Program images signed by any key (by default only signers in the station's keys)." };
+        var syncInterval = new Option<int>("--sync-interval")
+        {
+            Description = "Seconds between uploads of queued records and fetches of new job images, for a provisioned station (0 turns it off).",
+            DefaultValueFactory = _ => 60,
+        };
         var command = new Command("serve", "Run the station daemon with its HTTP control API until Ctrl-C or SIGTERM.");
-        foreach (var option in new Option[] { dir, target, port, host, apiKeyFile, trustAny }) command.Options.Add(option);
+        foreach (var option in new Option[] { dir, target, port, host, apiKeyFile, trustAny, syncInterval }) command.Options.Add(option);
         CliAction.Set(command, async (parse, ct) =>
         {
             if (!Uri.TryCreate(parse.GetValue(target), UriKind.Absolute, out var url))
@@ -68,6 +75,8 @@ internal static class StationCommand
 
             int listenPort = parse.GetValue(port);
             if (listenPort is < 0 or > 65535) throw new ImprintException($"--port {listenPort} is not a TCP port; use 0 to 65535.");
+            int interval = parse.GetValue(syncInterval);
+            if (interval is < 0 or > 86_400) throw new ImprintException($"--sync-interval {interval} is out of range; use 0 (off) to 86400 seconds.");
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
             {
@@ -91,6 +100,8 @@ internal static class StationCommand
                 Address = address,
                 Port = listenPort,
                 ApiKeyFile = parse.GetValue(apiKeyFile),
+                CloudSyncInterval = TimeSpan.FromSeconds(interval),
+                OnCloudSync = new CloudSyncPrinter(Console.Out).Print,
             }, ct);
             var keyNote = parse.GetValue(apiKeyFile) ?? server.Station.Directory.ApiKeyPath;
             Console.Out.WriteLine($"station {server.Station.Identity.Id} listening on {server.Url.OriginalString.TrimEnd('/')} (API key in {keyNote}), target {url.OriginalString}");
@@ -119,11 +130,19 @@ internal static class StationCommand
         var csv = new Option<bool>("--csv") { Description = "Print the log as CSV." };
         var jsonl = new Option<bool>("--jsonl") { Description = "Print the log as JSON Lines (one record per line)." };
         var json = new Option<bool>("--json") { Description = "Print the log as one JSON array." };
-        var command = new Command("log", "Print a station's programming log (a table by default).");
-        foreach (var option in new Option[] { dir, csv, jsonl, json }) command.Options.Add(option);
+        var rejected = new Option<bool>("--rejected") { Description = "Print only the records the cloud rejected, with its answer (a table, or --json)." };
+        var command = new Command("log", "Print a station's programming log (a table by default; the upload column says where a cloud-connected unit's record is).");
+        foreach (var option in new Option[] { dir, csv, jsonl, json, rejected }) command.Options.Add(option);
         CliAction.Set(command, async (parse, ct) =>
         {
             var state = StationState.Open(OpenDirectory(parse, dir));
+            if (parse.GetValue(rejected))
+            {
+                if (parse.GetValue(csv) || parse.GetValue(jsonl)) throw new ImprintException("--rejected prints a table or --json; it does not combine with --csv or --jsonl.");
+                await WriteRejectedAsync(state, parse.GetValue(json), ct);
+                return 0;
+            }
+
             var records = state.ReadLogAsync(ct);
             var stdout = Console.Out;
             if (parse.GetValue(csv)) await ProgrammingLogWriter.WriteCsvAsync(records, stdout, ct);
@@ -131,19 +150,37 @@ internal static class StationCommand
             else if (parse.GetValue(json)) CliAction.WriteJson(await records.ToListAsync(ct));
             else
             {
-                await stdout.WriteLineAsync($"{"started (UTC)",-20} {"result",-11} {"image",-16} {"serials",-18} {"uid",-18} {"ms",7}  failure");
+                var uploads = await state.ReadUploadStatesAsync(ct);
+                await stdout.WriteLineAsync($"{"started (UTC)",-20} {"result",-11} {"upload",-8} {"image",-16} {"serials",-18} {"uid",-18} {"ms",7}  failure");
                 await foreach (var r in records)
                 {
                     var serials = string.Join(",", r.Serials.Select(s => s.Value.ToString(CultureInfo.InvariantCulture)));
                     var uid = r.Data.TryGetValue("uid", out var u) ? u : "";
+                    var upload = r.Cloud is null ? "" : uploads.TryGetValue(r.Id, out var st) ? st.ToString().ToLowerInvariant() : "uploaded";
                     await stdout.WriteLineAsync(
-                        $"{r.StartedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {r.Result.ToString().ToLowerInvariant(),-11} {Clip(r.ImageName, 16),-16} {Clip(serials, 18),-18} {Clip(uid, 18),-18} {r.DurationMs,7:0}  {r.FailureStep}{(r.FailureMessage is null ? "" : ": " + r.FailureMessage)}");
+                        $"{r.StartedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {r.Result.ToString().ToLowerInvariant(),-11} {upload,-8} {Clip(r.ImageName, 16),-16} {Clip(serials, 18),-18} {Clip(uid, 18),-18} {r.DurationMs,7:0}  {r.FailureStep}{(r.FailureMessage is null ? "" : ": " + r.FailureMessage)}");
                 }
             }
 
             return 0;
         });
         return command;
+    }
+
+    private static async Task WriteRejectedAsync(StationState state, bool json, CancellationToken ct)
+    {
+        var rejected = await state.ListRejectedUploadsAsync(ct);
+        if (json)
+        {
+            CliAction.WriteJson(rejected);
+            return;
+        }
+
+        Console.WriteLine($"{"record",-26} {"started (UTC)",-20} {"rejected (UTC)",-20} {"status",6}  cloud's answer");
+        foreach (var r in rejected)
+        {
+            Console.WriteLine($"{r.RecordId,-26} {r.StartedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {r.RejectedAt.UtcDateTime,-20:yyyy-MM-dd HH:mm:ss} {r.Status,6}  {r.Message}");
+        }
     }
 
     private static Command CreateCounters()
@@ -173,6 +210,12 @@ internal static class StationCommand
             foreach (var p in counters.Pools)
             {
                 Console.WriteLine($"{Clip(p.Pool, 20),-20} {p.NextIndex,10} {p.Used,8} {p.Free,8} {p.Reserved,8}");
+            }
+
+            if (counters.Uploads.Queued + counters.Uploads.Rejected > 0)
+            {
+                Console.WriteLine();
+                Console.WriteLine($"cloud uploads: {counters.Uploads.Queued} queued, {counters.Uploads.Rejected} rejected");
             }
 
             return 0;

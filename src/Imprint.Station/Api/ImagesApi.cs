@@ -1,5 +1,6 @@
 using System.Globalization;
 using Imprint.Checksums;
+using Imprint.Station.Cloud;
 using Imprint.Station.Images;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,7 +20,21 @@ internal static class ImagesApi
         group.MapDelete("/{id}", DeleteAsync);
         group.MapGet("/compare", CompareCrcAsync);
         group.MapPost("/compare", CompareFileAsync);
+        group.MapPost("/sync", SyncAsync);
         return routes;
+    }
+
+    private static async Task<Results<Ok<ImageSyncReport>, ProblemHttpResult>> SyncAsync(Station station, CancellationToken ct)
+    {
+        if (station.Cloud is not { } link) return ApiProblems.Conflict(CloudProblems.NotProvisioned(station));
+        try
+        {
+            return TypedResults.Ok(await link.SyncImagesAsync(ct));
+        }
+        catch (ImprintException ex)
+        {
+            return CloudProblems.BadGateway(ex);
+        }
     }
 
     private static async Task<Ok<List<ImageView>>> ListAsync(Station station, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Imprint.Station.Cloud;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -20,11 +21,13 @@ public sealed class StationServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly UnitRunner _runner;
+    private readonly CloudSyncLoop? _sync;
 
-    private StationServer(WebApplication app, Station station, UnitRunner runner, Uri url, string apiKey)
+    private StationServer(WebApplication app, Station station, UnitRunner runner, CloudSyncLoop? sync, Uri url, string apiKey)
     {
         _app = app;
         _runner = runner;
+        _sync = sync;
         Station = station;
         Url = url;
         ApiKey = apiKey;
@@ -38,6 +41,9 @@ public sealed class StationServer : IAsyncDisposable
 
     /// <summary>Gets the API key requests must carry.</summary>
     public string ApiKey { get; }
+
+    /// <summary>Gets the latest periodic exchange with the cloud, or <see langword="null"/> before the first (or when the station is not provisioned).</summary>
+    public CloudSyncRun? LastCloudSync => _sync?.Last;
 
     /// <summary>Opens the station and starts listening.</summary>
     /// <param name="options">The options.</param>
@@ -70,10 +76,15 @@ public sealed class StationServer : IAsyncDisposable
             });
             var app = builder.Build();
             app.UseMiddleware<ApiKeyMiddleware>(apiKey);
-            app.MapStationInfoApi().MapImagesApi().MapKeysApi().MapUnitsApi().MapLogApi();
+            app.MapStationInfoApi().MapImagesApi().MapKeysApi().MapUnitsApi().MapLogApi().MapUploadsApi();
             await app.StartAsync(cancellationToken);
             var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-            return new StationServer(app, station, runner, new Uri(address), apiKey);
+
+            // Only a provisioned station has a cloud to talk to; provisioning needs the folder, which this process holds.
+            var sync = station.Cloud is { } link && options.CloudSyncInterval > TimeSpan.Zero
+                ? new CloudSyncLoop(link, station.State, options.CloudSyncInterval, options.Station.Time, options.OnCloudSync)
+                : null;
+            return new StationServer(app, station, runner, sync, new Uri(address), apiKey);
         }
         catch (IOException ex)
         {
@@ -91,10 +102,11 @@ public sealed class StationServer : IAsyncDisposable
     /// <returns>A task that completes when no unit runs.</returns>
     public Task WaitForUnitAsync() => _runner.WaitAsync();
 
-    /// <summary>Stops listening, lets a unit in progress finish (or be cancelled and recorded), and closes the station.</summary>
+    /// <summary>Stops the exchange with the cloud (a download in progress leaves nothing behind), stops listening, lets a unit in progress finish (or be cancelled and recorded), and closes the station.</summary>
     /// <returns>A task that completes when everything is closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (_sync is not null) await _sync.DisposeAsync();
         await _app.StopAsync();
         _runner.Dispose();
         await _app.DisposeAsync();

@@ -20,4 +20,15 @@ public sealed record StationServerOptions
 
     /// <summary>Gets the file holding the API key; <see langword="null"/> uses (and on first start creates) <c>api-key</c> in the station folder.</summary>
     public string? ApiKeyFile { get; init; }
+
+    /// <summary>
+    /// Gets how often a provisioned station uploads its queued records and fetches new job
+    /// images from its cloud (the first time at start); <see cref="TimeSpan.Zero"/> turns it off.
+    /// </summary>
+    /// <value>The default is 60 seconds.</value>
+    public TimeSpan CloudSyncInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Gets a callback told the outcome of every periodic exchange with the cloud, or <see langword="null"/>.</summary>
+    /// <remarks>Called on a background thread; it should return quickly.</remarks>
+    public Action<Cloud.CloudSyncRun>? OnCloudSync { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Imprint.Station.Execution;
 using Imprint.Station.Records;
@@ -17,45 +18,128 @@ namespace Imprint.Station.Cloud;
 
 /// <summary>
 /// A provisioned station's connection to its cloud: asks a grant before each unit of a
-/// cloud-connected (JOB) image and uploads the records the station queued for the cloud.
+/// cloud-connected (JOB) image, uploads the records the station queued for the cloud, and
+/// fetches the images of the jobs the station is authorized for.
 /// </summary>
 /// <remarks>
 /// Records are queued in the station database in the same transaction that writes them, and
 /// leave the queue only once the cloud acknowledged them; the cloud ignores a record id it
 /// already holds. So a network cut or crash between the two loses nothing and counts nothing twice.
+/// A record the cloud refuses for good is set aside as rejected, so it does not hold up the others.
 /// </remarks>
-public sealed class CloudLink
+public sealed class CloudLink : IDisposable
 {
     private const int UploadBatch = 100;
     private readonly StationCloudClient _client;
     private readonly StationState _state;
+    private readonly ImageSync _images;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _uploadGate = new(1, 1);
+    private readonly SemaphoreSlim _syncGate = new(1, 1);
 
-    internal CloudLink(CloudSettings settings, StationCloudClient client, StationState state)
+    internal CloudLink(CloudSettings settings, StationCloudClient client, StationState state, ImageSync images, TimeProvider time)
     {
         Settings = settings;
         _client = client;
         _state = state;
+        _images = images;
+        _time = time;
     }
 
     /// <summary>Gets the station's cloud settings.</summary>
     public CloudSettings Settings { get; }
 
-    /// <summary>Uploads every queued record, in batches, oldest first.</summary>
+    /// <summary>
+    /// Uploads every queued record, in batches, oldest first. When the cloud refuses a batch for
+    /// good (a 4xx other than 401, 403, 408 and 429), the batch is sent again one record at a
+    /// time: the records the cloud refuses on their own are set aside as rejected, with its
+    /// answer (<see cref="StationState.ListRejectedUploadsAsync"/>), and the rest are uploaded.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>How many records the cloud acknowledged.</returns>
-    /// <exception cref="CloudApiException">The cloud refused a batch (the records stay queued).</exception>
+    /// <returns>How many records the cloud acknowledged, and those it rejected.</returns>
+    /// <exception cref="CloudApiException">The cloud refused for a reason that may pass (401, 403, 408, 429, 5xx): the records stay queued.</exception>
     /// <exception cref="HttpRequestException">The cloud cannot be reached (the records stay queued).</exception>
-    public async Task<int> UploadPendingAsync(CancellationToken cancellationToken = default)
+    public async Task<UploadReport> UploadPendingAsync(CancellationToken cancellationToken = default)
     {
-        int uploaded = 0;
-        while (true)
+        await _uploadGate.WaitAsync(cancellationToken);
+        try
         {
-            var pending = await _state.ReadPendingUploadsAsync(UploadBatch, cancellationToken);
-            if (pending.Count == 0) return uploaded;
-            await _client.ReportResultsAsync([.. pending.Select(ToCloud)], cancellationToken);
-            await _state.MarkUploadedAsync(pending.Select(r => r.Id), cancellationToken);
-            uploaded += pending.Count;
+            int uploaded = 0;
+            var rejected = new List<RejectedUpload>();
+            while (true)
+            {
+                var pending = await _state.ReadPendingUploadsAsync(UploadBatch, cancellationToken);
+                if (pending.Count == 0) return new UploadReport(uploaded, rejected);
+                try
+                {
+                    await _client.ReportResultsAsync([.. pending.Select(ToCloud)], cancellationToken);
+                    await _state.MarkUploadedAsync(pending.Select(r => r.Id), cancellationToken);
+                    uploaded += pending.Count;
+                }
+                catch (CloudApiException refused) when (IsPermanent(refused))
+                {
+                    // The cloud stores a batch whole or not at all, so one bad record refuses
+                    // them all: sending them one by one tells which.
+                    foreach (var record in pending)
+                    {
+                        var reason = refused;
+                        if (pending.Count > 1)
+                        {
+                            try
+                            {
+                                await _client.ReportResultsAsync([ToCloud(record)], cancellationToken);
+                                await _state.MarkUploadedAsync([record.Id], cancellationToken);
+                                uploaded++;
+                                continue;
+                            }
+                            catch (CloudApiException one) when (IsPermanent(one))
+                            {
+                                reason = one;
+                            }
+                        }
+
+                        var at = _time.GetUtcNow();
+                        await _state.MarkRejectedAsync(record.Id, (int)reason.Status, reason.Message, at, cancellationToken);
+                        rejected.Add(new RejectedUpload(record.Id, record.ImageId, record.StartedAt, at, (int)reason.Status, reason.Message));
+                    }
+                }
+            }
         }
+        finally
+        {
+            _uploadGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reports the station alive (software version, images held) and fetches the image of every
+    /// active job it is authorized for that the cloud holds and the station does not: downloaded
+    /// to a temp file in the station folder, checked against the job's SHA-256, and added through
+    /// the image store like any other image. One job's failure does not stop the others.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation (a download in progress leaves nothing behind).</param>
+    /// <returns>What became of each job.</returns>
+    /// <exception cref="StationException">The cloud cannot be reached.</exception>
+    /// <exception cref="CloudApiException">The cloud refused the station (for example 401: deprovisioned).</exception>
+    public async Task<ImageSyncReport> SyncImagesAsync(CancellationToken cancellationToken = default)
+    {
+        await _syncGate.WaitAsync(cancellationToken);
+        try
+        {
+            return await _images.RunAsync(Settings.CloudUrl, cancellationToken);
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The station disposes its link when it closes.</remarks>
+    public void Dispose()
+    {
+        _uploadGate.Dispose();
+        _syncGate.Dispose();
     }
 
     /// <summary>Uploads queued records if the cloud is reachable; leaves them queued otherwise.</summary>
@@ -114,6 +198,13 @@ public sealed class CloudLink
         var unit = grant.Units[0];
         return new CloudUnit(grant.Id, grant.JobId, unit.Index, unit.Serials.ToDictionary(s => s.Name, s => (ulong)s.Value, StringComparer.Ordinal));
     }
+
+    // Refusals that retrying cannot change. 401/403 (a deprovisioned or moved station), 408 and
+    // 429 may pass, and only a ProblemDetails answer is the cloud's own (a proxy's 404 page is not).
+    private static bool IsPermanent(CloudApiException ex) =>
+        (int)ex.Status is >= 400 and < 500
+        && ex.Status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests)
+        && ex.Title is not null;
 
     private static SdkRecord ToCloud(ProgrammingRecord record)
     {

@@ -77,6 +77,15 @@ internal static class Schema
         -- transaction, deleted once the cloud acknowledged the upload.
         CREATE TABLE cloud_outbox (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
         """,
+        """
+        -- A record the cloud refused for good stays in the outbox as 'rejected', with the
+        -- cloud's status and message, so it no longer holds up the records behind it;
+        -- requeueing sets it back to 'queued'.
+        ALTER TABLE cloud_outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued', 'rejected'));
+        ALTER TABLE cloud_outbox ADD COLUMN rejected_at TEXT;
+        ALTER TABLE cloud_outbox ADD COLUMN rejected_status INTEGER;
+        ALTER TABLE cloud_outbox ADD COLUMN rejected_message TEXT;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -3,7 +3,8 @@ namespace Imprint.Station.State;
 /// <summary>A station's counters: per image and per serial pool.</summary>
 /// <param name="Images">One entry per image unique id that ever programmed here.</param>
 /// <param name="Pools">One entry per serial pool used here.</param>
-public sealed record StationCounters(IReadOnlyList<ImageCounter> Images, IReadOnlyList<PoolCounter> Pools);
+/// <param name="Uploads">Records of cloud-connected units waiting for the cloud, and those it rejected.</param>
+public sealed record StationCounters(IReadOnlyList<ImageCounter> Images, IReadOnlyList<PoolCounter> Pools, UploadCounter Uploads);
 
 /// <summary>How many units an image programmed on this station.</summary>
 /// <param name="ImageId">The image's unique id.</param>

@@ -79,7 +79,9 @@ public sealed partial class StationState
                     cancellationToken: cancellationToken)))
             .Select(r => new PoolCounter(r.Name, r.Next, r.Used, r.Free, r.Reserved))
             .ToList();
-        return new StationCounters(images, pools);
+        var uploads = await connection.QuerySingleAsync<(long Queued, long Rejected)>(new CommandDefinition(
+            "SELECT COALESCE(SUM(state = 'queued'), 0), COALESCE(SUM(state = 'rejected'), 0) FROM cloud_outbox", cancellationToken: cancellationToken));
+        return new StationCounters(images, pools, new UploadCounter(uploads.Queued, uploads.Rejected));
     }
 
     /// <summary>Reads the programming log in the order units were recorded.</summary>

@@ -98,7 +98,7 @@ public sealed class CloudCommandTests
         }
     }
 
-    private static Process Start(params string[] args)
+    internal static Process Start(params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "imprint.dll"));
@@ -115,7 +115,7 @@ public sealed class CloudCommandTests
         return process;
     }
 
-    private static async Task WaitReadyAsync(string url)
+    internal static async Task WaitReadyAsync(string url)
     {
         using var http = new HttpClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -138,7 +138,7 @@ public sealed class CloudCommandTests
         throw new TimeoutException("imprint cloud serve did not become ready in 60 s.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -7,10 +7,14 @@ using Imprint.Targets.Virtual;
 
 namespace Imprint.Tests.Commands;
 
-/// <summary>A small signed SAP image for the LM3S6965 with a serial, a dynamic slot, a UID read and a self-test, for CLI tests.</summary>
+/// <summary>
+/// A small signed SAP image for the LM3S6965 with a serial, a dynamic slot, a UID read and a
+/// self-test, for CLI tests; with a cloud binding it is a JOB image of that account (encrypted when a key is given).
+/// </summary>
 internal static class StationImageSample
 {
-    public static async Task WriteAsync(string path, SigningKey signer, Restrictions? restrictions = null, byte[]? test = null)
+    public static async Task WriteAsync(
+        string path, SigningKey signer, Restrictions? restrictions = null, byte[]? test = null, CloudBinding? binding = null, EncryptionKey? key = null)
     {
         var device = new Device
         {
@@ -25,6 +29,8 @@ internal static class StationImageSample
         var spec = new ProgrammingSpec
         {
             Name = "cli-sample",
+            Type = binding is null ? ImageType.Sap : ImageType.Job,
+            Binding = binding,
             Device = device,
             Connection = new ConnectionSettings(DebugInterface.Swd, 4000),
             Power = new PowerSettings(3.3, 0, false),
@@ -50,6 +56,6 @@ internal static class StationImageSample
         {
             new("selftest", SectionKind.TestCode, 0x2000_0000, test ?? VirtualTestProgram.Pass()),
         };
-        await ImageWriter.WriteAsync(new ImageContent(spec, sections, new BuildInfo(DateTimeOffset.UnixEpoch, "tests", "tests")), path, signer);
+        await ImageWriter.WriteAsync(new ImageContent(spec, sections, new BuildInfo(DateTimeOffset.UnixEpoch, "tests", "tests")), path, signer, key);
     }
 }

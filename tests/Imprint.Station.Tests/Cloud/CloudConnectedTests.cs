@@ -142,7 +142,7 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
         await using (var station = await OpenStationAsync())
         {
             (await station.State.CountPendingUploadsAsync()).ShouldBe(0);
-            (await station.Cloud!.UploadPendingAsync()).ShouldBe(0);
+            (await station.Cloud!.UploadPendingAsync()).Uploaded.ShouldBe(0);
         }
 
         (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(1, 0, 0, 4));
