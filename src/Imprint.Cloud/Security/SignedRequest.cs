@@ -73,8 +73,32 @@ internal sealed record SignedRequest(string StationId, long Timestamp, string No
     /// <summary>Checks the signature with a public key (SubjectPublicKeyInfo DER, base64).</summary>
     public static bool Verify(string publicKey, byte[] canonical, string signature)
     {
-        using var key = ECDsa.Create();
-        key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKey), out _);
+        // Importing the key costs as much as verifying with it, and every request of a station
+        // uses the same key: imported keys are kept, per thread since an ECDsa instance is not
+        // documented as safe for concurrent use.
+        var keys = _keys ??= new Dictionary<string, ECDsa>(StringComparer.Ordinal);
+        if (!keys.TryGetValue(publicKey, out var key))
+        {
+            if (keys.Count >= MaxKeysPerThread)
+            {
+                foreach (var old in keys.Values)
+                {
+                    old.Dispose();
+                }
+
+                keys.Clear();
+            }
+
+            key = ECDsa.Create();
+            key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(publicKey), out _);
+            keys[publicKey] = key;
+        }
+
         return StationSignature.Verify(key, canonical, signature);
     }
+
+    private const int MaxKeysPerThread = 4096;
+
+    [ThreadStatic]
+    private static Dictionary<string, ECDsa>? _keys;
 }

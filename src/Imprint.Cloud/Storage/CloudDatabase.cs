@@ -79,6 +79,10 @@ public abstract class CloudDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one statement as its own durable transaction (PostgreSQL: one round trip, no BEGIN).</summary>
+    public virtual Task<int> WriteOneAsync(string sql, object? param, CancellationToken ct) =>
+        WriteAsync(s => s.ExecuteAsync(sql, param, ct), ct);
+
     /// <summary>
     /// Makes the commits made so far durable, after their sessions were released. PostgreSQL's
     /// durable commits already are; SQLite groups the syncs of concurrent writers here.

@@ -29,6 +29,14 @@ public sealed class PostgresCloudDatabase : CloudDatabase
             builder.MaxAutoPrepare = 128;
         }
 
+        // Sessions leave no state behind (settings are SET LOCAL, locks are transaction locks), so a
+        // connection taken from the pool needs no reset: Npgsql would otherwise prepend six reset
+        // statements (RESET ALL, CLOSE ALL, ...) to its first command, three times per grant.
+        if (!connectionString.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+
         Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         _dataSource = NpgsqlDataSource.Create(builder);
     }
@@ -77,6 +85,13 @@ public sealed class PostgresCloudDatabase : CloudDatabase
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    public override async Task<int> WriteOneAsync(string sql, object? param, CancellationToken ct)
+    {
+        // A statement outside a transaction block commits by itself, durably.
+        await using var session = await ReadAsync(ct).ConfigureAwait(false);
+        return await session.ExecuteAsync(sql, param, ct).ConfigureAwait(false);
     }
 
     public override bool IsTransient(DbException exception) =>
