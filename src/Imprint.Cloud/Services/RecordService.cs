@@ -33,7 +33,12 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
             ValidateRecord(records[i], $"records[{i}]");
         }
 
-        return await database.WriteAsync(s => IngestAsync(s, station, records, ct), ct).ConfigureAwait(false);
+        // As with grants (see GrantService.RequestAsync): the transaction's commit does not wait
+        // for the disk, so the job's row is not held through a flush; the durable statement after
+        // it flushes the log past it before the station is told its records are stored.
+        var response = await database.WriteAsync(s => IngestAsync(s, station, records, ct), flushOnCommit: false, ct).ConfigureAwait(false);
+        await database.WriteOneAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId", new { now = time.Now(), station.StationId }, ct).ConfigureAwait(false);
+        return response;
     }
 
     private async Task<ResultsResponse> IngestAsync(DbSession s, StationIdentity station, IReadOnlyList<ProgrammingRecord> records, CancellationToken ct)
@@ -141,12 +146,6 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
             }
         }
 
-        foreach (var (jobId, d) in jobDelta)
-        {
-            await s.ExecuteAsync("UPDATE jobs SET used = used + @Used, failed = failed + @Failed, reserved = reserved + @Reserved WHERE id = @jobId",
-                new { d.Used, d.Failed, d.Reserved, jobId }, ct).ConfigureAwait(false);
-        }
-
         foreach (var ((jobId, stationId), d) in usageDelta)
         {
             await s.ExecuteAsync("UPDATE job_station_usage SET used = used + @Used, reserved = reserved + @Reserved WHERE job_id = @jobId AND station_id = @stationId",
@@ -161,6 +160,28 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
 
         await MarkUsedAsync(s, station.AccountId, used, ct).ConfigureAwait(false);
         await GrantService.ReturnSerialsAsync(s, returned, ct).ConfigureAwait(false);
+
+        // The jobs' rows, which every grant and upload of a job updates, come last and go with the
+        // COMMIT in one round trip, so they are locked only while the server runs these statements.
+        if (jobDelta.Count > 0)
+        {
+            var counters = new StringBuilder();
+            var p = new BatchParameters();
+            var j = 0;
+            foreach (var (jobId, d) in jobDelta)
+            {
+                counters.Append(CultureInfo.InvariantCulture,
+                    $"UPDATE jobs SET used = used + @u{j}, failed = failed + @f{j}, reserved = reserved + @r{j} WHERE id = @j{j};\n");
+                p.Add($"u{j}", d.Used);
+                p.Add($"f{j}", d.Failed);
+                p.Add($"r{j}", d.Reserved);
+                p.Add($"j{j}", jobId);
+                j++;
+            }
+
+            await s.ExecuteThenCommitAsync(counters.ToString().TrimEnd('\n', ';'), p, ct).ConfigureAwait(false);
+        }
+
         return new ResultsResponse(accepted, duplicates, late);
     }
 
@@ -250,13 +271,19 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
             p.Add("p" + i, Json.Write(r.Steps ?? new Dictionary<string, long>()));
         }
 
-        sql.Append("""
+        // Each record finds its unit by the primary key. On PostgreSQL the lookup is fenced
+        // (LATERAL ... OFFSET 0) so the planner cannot trade it for a scan of the station's units:
+        // it did, 500 records x all the station's units, while grant_units had no statistics yet.
+        var units = s.Dialect == SqlDialect.Postgres
+            ? "CROSS JOIN LATERAL (SELECT * FROM grant_units g WHERE g.grant_id = v.grant_id AND g.idx = v.idx OFFSET 0) u"
+            : "JOIN grant_units u ON u.grant_id = v.grant_id AND u.idx = v.idx";
+        sql.Append(CultureInfo.InvariantCulture, $"""
             )
             INSERT INTO records (id, account_id, job_id, image_id, factory_id, station_id, grant_id, unit_idx, started_at, finished_at, duration_ms,
                 result, failure_step, failure_message, serials, serial_key, custom_data, test_results, dynamic_data, steps, received_at, late)
             SELECT v.id, u.account_id, u.job_id, u.image_id, u.factory_id, u.station_id, u.grant_id, u.idx, v.started_at, v.finished_at, v.duration_ms,
                 v.result, v.failure_step, v.failure_message, u.serials, u.serial_key, v.custom_data, v.test_results, v.dynamic_data, v.steps, @now, 0
-            FROM v JOIN grant_units u ON u.grant_id = v.grant_id AND u.idx = v.idx
+            FROM v {units}
             WHERE u.account_id = @AccountId AND u.station_id = @StationId
             ON CONFLICT (account_id, id) DO NOTHING
             RETURNING id, seq
@@ -267,12 +294,16 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     /// <summary>Moves reserved units to succeeded or failed; units no longer reserved (reclaimed) are left for the late path.</summary>
     private static async Task<IEnumerable<UnitRow>> CompleteUnitsAsync(DbSession s, (int Index, ProgrammingRecord Record)[] chunk, CancellationToken ct)
     {
-        var sql = new StringBuilder("WITH v (grant_id, idx, state, record_id) AS (VALUES ");
+        // 'reserved' travels as a column (v.open) rather than a literal: a literal state would match
+        // the partial index on reserved units, and the planner, misled by stale statistics, then
+        // scanned every reserved unit of every station instead of looking up 500 primary keys.
+        var sql = new StringBuilder("WITH v (grant_id, idx, state, record_id, open) AS (VALUES ");
         var p = new BatchParameters();
+        p.Add("open", "reserved");
         for (var i = 0; i < chunk.Length; i++)
         {
             var r = chunk[i].Record;
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@g{i}, @x{i}, @s{i}, @r{i})");
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@g{i}, @x{i}, @s{i}, @r{i}, @open)");
             p.Add("g" + i, r.GrantId);
             p.Add("x" + i, (long)r.UnitIndex);
             p.Add("s" + i, r.Result == UnitResult.Success ? "succeeded" : "failed");
@@ -282,7 +313,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         sql.Append("""
             )
             UPDATE grant_units SET state = v.state, record_id = v.record_id FROM v
-            WHERE grant_units.grant_id = v.grant_id AND grant_units.idx = v.idx AND grant_units.state = 'reserved'
+            WHERE grant_units.grant_id = v.grant_id AND grant_units.idx = v.idx AND grant_units.state = v.open
             RETURNING grant_units.grant_id, grant_units.idx, grant_units.job_id, grant_units.station_id, grant_units.serials
             """);
         return await s.QueryAsync<UnitRow>(sql.ToString(), p, ct).ConfigureAwait(false);

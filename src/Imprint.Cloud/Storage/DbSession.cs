@@ -70,6 +70,12 @@ public sealed class DbSession : IAsyncDisposable
         return QueryMultipleAsync(sql + ";\n" + PostgresCommit, param, ct);
     }
 
+    /// <summary>Like <see cref="QueryMultipleThenCommitAsync"/> for statements that return no rows.</summary>
+    public async Task ExecuteThenCommitAsync(string sql, object? param = null, CancellationToken ct = default)
+    {
+        await using var grid = await QueryMultipleThenCommitAsync(sql, param, ct).ConfigureAwait(false);
+    }
+
     public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.ExecuteAsync(Command(sql, param, ct));
 
