@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Security;
@@ -69,7 +71,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
 
         // Set-based: one INSERT for the batch, one UPDATE of the units, then the counters.
         var inserted = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var chunk in batch.Chunk(s.BatchRows(13)))
+        foreach (var chunk in batch.Chunk(1000))
         {
             foreach (var row in await InsertRecordsAsync(s, station, chunk, now, ct).ConfigureAwait(false))
             {
@@ -253,31 +255,41 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     private static async Task<IEnumerable<InsertedRow>> InsertRecordsAsync(
         DbSession s, StationIdentity station, (int Index, ProgrammingRecord Record)[] chunk, long now, CancellationToken ct)
     {
-        var sql = new StringBuilder(
-            "WITH v (id, grant_id, idx, started_at, finished_at, duration_ms, result, failure_step, failure_message, custom_data, test_results, dynamic_data, steps) AS (VALUES ");
+        var rows = new ArrayBufferWriter<byte>(chunk.Length * 512);
+        using (var json = new Utf8JsonWriter(rows))
+        {
+            json.WriteStartArray();
+            foreach (var (_, r) in chunk)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", r.Id);
+                json.WriteString("grant_id", r.GrantId);
+                json.WriteNumber("idx", r.UnitIndex);
+                json.WriteNumber("started_at", r.StartedAt.ToUnixTimeMilliseconds());
+                json.WriteNumber("finished_at", r.FinishedAt.ToUnixTimeMilliseconds());
+                json.WriteNumber("duration_ms", (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds);
+                json.WriteString("result", r.Result == UnitResult.Success ? "success" : "failure");
+                json.WriteString("failure_step", r.FailureStep);
+                json.WriteString("failure_message", r.FailureMessage);
+                json.WriteString("custom_data", Json.Write(r.CustomData ?? new Dictionary<string, string>()));
+                json.WriteString("test_results", Json.Write(r.TestResults ?? []));
+                json.WriteString("dynamic_data", Json.Write(r.DynamicData ?? new Dictionary<string, string>()));
+                json.WriteString("steps", Json.Write(r.Steps ?? new Dictionary<string, long>()));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
         var p = new BatchParameters();
         p.Add("AccountId", station.AccountId);
         p.Add("StationId", station.StationId);
         p.Add("now", now);
-        for (var i = 0; i < chunk.Length; i++)
-        {
-            var r = chunk[i].Record;
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture,
-                $"(@id{i}, @g{i}, @x{i}, @s{i}, @f{i}, @d{i}, @r{i}, @fs{i}, @fm{i}, @c{i}, @t{i}, @y{i}, @p{i})");
-            p.Add("id" + i, r.Id);
-            p.Add("g" + i, r.GrantId);
-            p.Add("x" + i, (long)r.UnitIndex);
-            p.Add("s" + i, r.StartedAt.ToUnixTimeMilliseconds());
-            p.Add("f" + i, r.FinishedAt.ToUnixTimeMilliseconds());
-            p.Add("d" + i, (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds);
-            p.Add("r" + i, r.Result == UnitResult.Success ? "success" : "failure");
-            p.Add("fs" + i, r.FailureStep);
-            p.Add("fm" + i, r.FailureMessage);
-            p.Add("c" + i, Json.Write(r.CustomData ?? new Dictionary<string, string>()));
-            p.Add("t" + i, Json.Write(r.TestResults ?? []));
-            p.Add("y" + i, Json.Write(r.DynamicData ?? new Dictionary<string, string>()));
-            p.Add("p" + i, Json.Write(r.Steps ?? new Dictionary<string, long>()));
-        }
+        p.Add("rows", Encoding.UTF8.GetString(rows.WrittenSpan));
+        var v = JsonRows.From(s.Dialect, "rows", "v",
+            ("id", "TEXT"), ("grant_id", "TEXT"), ("idx", "BIGINT"), ("started_at", "BIGINT"), ("finished_at", "BIGINT"), ("duration_ms", "BIGINT"),
+            ("result", "TEXT"), ("failure_step", "TEXT"), ("failure_message", "TEXT"), ("custom_data", "TEXT"), ("test_results", "TEXT"),
+            ("dynamic_data", "TEXT"), ("steps", "TEXT"));
 
         // Each record finds its unit by the primary key. On PostgreSQL the lookup is fenced
         // (LATERAL ... OFFSET 0) so the planner cannot trade it for a scan of the station's units:
@@ -285,18 +297,17 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         var units = s.Dialect == SqlDialect.Postgres
             ? "CROSS JOIN LATERAL (SELECT * FROM grant_units g WHERE g.grant_id = v.grant_id AND g.idx = v.idx OFFSET 0) u"
             : "JOIN grant_units u ON u.grant_id = v.grant_id AND u.idx = v.idx";
-        sql.Append(CultureInfo.InvariantCulture, $"""
-            )
+        var sql = $"""
             INSERT INTO records (id, account_id, job_id, image_id, factory_id, station_id, grant_id, unit_idx, started_at, finished_at, duration_ms,
                 result, failure_step, failure_message, serials, serial_key, custom_data, test_results, dynamic_data, steps, received_at, late)
             SELECT v.id, u.account_id, u.job_id, u.image_id, u.factory_id, u.station_id, u.grant_id, u.idx, v.started_at, v.finished_at, v.duration_ms,
                 v.result, v.failure_step, v.failure_message, u.serials, u.serial_key, v.custom_data, v.test_results, v.dynamic_data, v.steps, @now, 0
-            FROM v {units}
+            FROM {v} {units}
             WHERE u.account_id = @AccountId AND u.station_id = @StationId
             ON CONFLICT (account_id, id) DO NOTHING
             RETURNING id, seq
-            """);
-        return await s.QueryAsync<InsertedRow>(sql.ToString(), p, ct).ConfigureAwait(false);
+            """;
+        return await s.QueryAsync<InsertedRow>(sql, p, ct).ConfigureAwait(false);
     }
 
     /// <summary>Moves reserved units to succeeded or failed; units no longer reserved (reclaimed) are left for the late path.</summary>
