@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -110,7 +109,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
             await s.ExecuteAsync("SET LOCAL enable_seqscan = off", ct: ct).ConfigureAwait(false);
         }
 
-        foreach (var chunk in fresh.Chunk(s.BatchRows(4)))
+        foreach (var chunk in fresh.Chunk(1000))
         {
             foreach (var unit in await CompleteUnitsAsync(s, chunk, ct).ConfigureAwait(false))
             {
@@ -255,37 +254,28 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     private static async Task<IEnumerable<InsertedRow>> InsertRecordsAsync(
         DbSession s, StationIdentity station, (int Index, ProgrammingRecord Record)[] chunk, long now, CancellationToken ct)
     {
-        var rows = new ArrayBufferWriter<byte>(chunk.Length * 512);
-        using (var json = new Utf8JsonWriter(rows))
+        var rows = JsonRows.Write(chunk, (json, item) =>
         {
-            json.WriteStartArray();
-            foreach (var (_, r) in chunk)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", r.Id);
-                json.WriteString("grant_id", r.GrantId);
-                json.WriteNumber("idx", r.UnitIndex);
-                json.WriteNumber("started_at", r.StartedAt.ToUnixTimeMilliseconds());
-                json.WriteNumber("finished_at", r.FinishedAt.ToUnixTimeMilliseconds());
-                json.WriteNumber("duration_ms", (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds);
-                json.WriteString("result", r.Result == UnitResult.Success ? "success" : "failure");
-                json.WriteString("failure_step", r.FailureStep);
-                json.WriteString("failure_message", r.FailureMessage);
-                json.WriteString("custom_data", Json.Write(r.CustomData ?? new Dictionary<string, string>()));
-                json.WriteString("test_results", Json.Write(r.TestResults ?? []));
-                json.WriteString("dynamic_data", Json.Write(r.DynamicData ?? new Dictionary<string, string>()));
-                json.WriteString("steps", Json.Write(r.Steps ?? new Dictionary<string, long>()));
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-        }
-
+            var r = item.Record;
+            json.WriteString("id", r.Id);
+            json.WriteString("grant_id", r.GrantId);
+            json.WriteNumber("idx", r.UnitIndex);
+            json.WriteNumber("started_at", r.StartedAt.ToUnixTimeMilliseconds());
+            json.WriteNumber("finished_at", r.FinishedAt.ToUnixTimeMilliseconds());
+            json.WriteNumber("duration_ms", (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds);
+            json.WriteString("result", r.Result == UnitResult.Success ? "success" : "failure");
+            json.WriteString("failure_step", r.FailureStep);
+            json.WriteString("failure_message", r.FailureMessage);
+            json.WriteString("custom_data", Json.Write(r.CustomData ?? new Dictionary<string, string>()));
+            json.WriteString("test_results", Json.Write(r.TestResults ?? []));
+            json.WriteString("dynamic_data", Json.Write(r.DynamicData ?? new Dictionary<string, string>()));
+            json.WriteString("steps", Json.Write(r.Steps ?? new Dictionary<string, long>()));
+        });
         var p = new BatchParameters();
         p.Add("AccountId", station.AccountId);
         p.Add("StationId", station.StationId);
         p.Add("now", now);
-        p.Add("rows", Encoding.UTF8.GetString(rows.WrittenSpan));
+        p.Add("rows", rows);
         var v = JsonRows.From(s.Dialect, "rows", "v",
             ("id", "TEXT"), ("grant_id", "TEXT"), ("idx", "BIGINT"), ("started_at", "BIGINT"), ("finished_at", "BIGINT"), ("duration_ms", "BIGINT"),
             ("result", "TEXT"), ("failure_step", "TEXT"), ("failure_message", "TEXT"), ("custom_data", "TEXT"), ("test_results", "TEXT"),
@@ -316,26 +306,22 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         // 'reserved' travels as a column (v.open) rather than a literal: a literal state would match
         // the partial index on reserved units, and the planner, misled by stale statistics, then
         // scanned every reserved unit of every station instead of looking up 500 primary keys.
-        var sql = new StringBuilder("WITH v (grant_id, idx, state, record_id, open) AS (VALUES ");
         var p = new BatchParameters();
-        p.Add("open", "reserved");
-        for (var i = 0; i < chunk.Length; i++)
+        p.Add("rows", JsonRows.Write(chunk, (json, item) =>
         {
-            var r = chunk[i].Record;
-            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@g{i}, @x{i}, @s{i}, @r{i}, @open)");
-            p.Add("g" + i, r.GrantId);
-            p.Add("x" + i, (long)r.UnitIndex);
-            p.Add("s" + i, r.Result == UnitResult.Success ? "succeeded" : "failed");
-            p.Add("r" + i, r.Id);
-        }
-
-        sql.Append("""
-            )
-            UPDATE grant_units SET state = v.state, record_id = v.record_id FROM v
+            json.WriteString("grant_id", item.Record.GrantId);
+            json.WriteNumber("idx", item.Record.UnitIndex);
+            json.WriteString("state", item.Record.Result == UnitResult.Success ? "succeeded" : "failed");
+            json.WriteString("record_id", item.Record.Id);
+            json.WriteString("open", "reserved");
+        }));
+        var v = JsonRows.From(s.Dialect, "rows", "v", ("grant_id", "TEXT"), ("idx", "BIGINT"), ("state", "TEXT"), ("record_id", "TEXT"), ("open", "TEXT"));
+        var sql = $"""
+            UPDATE grant_units SET state = v.state, record_id = v.record_id FROM {v}
             WHERE grant_units.grant_id = v.grant_id AND grant_units.idx = v.idx AND grant_units.state = v.open
             RETURNING grant_units.grant_id, grant_units.idx, grant_units.job_id, grant_units.station_id, grant_units.serials
-            """);
-        return await s.QueryAsync<UnitRow>(sql.ToString(), p, ct).ConfigureAwait(false);
+            """;
+        return await s.QueryAsync<UnitRow>(sql, p, ct).ConfigureAwait(false);
     }
 
     private static string InList(string prefix, int count) =>
@@ -357,20 +343,18 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     {
         // The primary key on (account, pool, value) is the last line of defence: a serial number
         // can be marked used by one successful unit only, or the whole upload fails.
-        foreach (var chunk in used.OrderBy(u => u.Pool, StringComparer.Ordinal).ThenBy(u => u.Value).Chunk(s.BatchRows(3)))
+        foreach (var chunk in used.OrderBy(u => u.Pool, StringComparer.Ordinal).ThenBy(u => u.Value).Chunk(5000))
         {
-            var sql = new StringBuilder("INSERT INTO serial_used (account_id, pool, value, record_id) VALUES ");
             var p = new BatchParameters();
             p.Add("accountId", accountId);
-            for (var i = 0; i < chunk.Length; i++)
+            p.Add("rows", JsonRows.Write(chunk, (json, u) =>
             {
-                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@accountId, @p{i}, @v{i}, @r{i})");
-                p.Add("p" + i, chunk[i].Pool);
-                p.Add("v" + i, chunk[i].Value);
-                p.Add("r" + i, chunk[i].RecordId);
-            }
-
-            await s.ExecuteAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+                json.WriteString("pool", u.Pool);
+                json.WriteNumber("value", u.Value);
+                json.WriteString("record_id", u.RecordId);
+            }));
+            var v = JsonRows.From(s.Dialect, "rows", "v", ("pool", "TEXT"), ("value", "BIGINT"), ("record_id", "TEXT"));
+            await s.ExecuteAsync($"INSERT INTO serial_used (account_id, pool, value, record_id) SELECT @accountId, v.pool, v.value, v.record_id FROM {v}", p, ct).ConfigureAwait(false);
         }
     }
 

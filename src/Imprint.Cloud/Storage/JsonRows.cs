@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 
 namespace Imprint.Cloud.Storage;
 
@@ -10,6 +12,28 @@ namespace Imprint.Cloud.Storage;
 /// </summary>
 internal static class JsonRows
 {
+    /// <summary>The JSON array of <paramref name="items"/>, one object per item written by <paramref name="write"/>.</summary>
+    public static string Write<T>(IReadOnlyCollection<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(write);
+        var buffer = new ArrayBufferWriter<byte>(items.Count * 256 + 2);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartArray();
+            foreach (var item in items)
+            {
+                json.WriteStartObject();
+                write(json, item);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
     /// <summary>
     /// The table expression over the JSON array in parameter <paramref name="parameter"/> (objects
     /// whose property names are the column names), aliased <paramref name="alias"/>.
