@@ -66,6 +66,37 @@ public abstract class RecordsApiTests(CloudFixture fixture) : CloudApiTests(fixt
     }
 
     [Fact]
+    public async Task Upload_AwkwardText_AndNulls_RoundTripExactly()
+    {
+        // Records reach the database as one JSON array parameter; every kind of text must survive it.
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id);
+        var grant = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2));
+        const string awkward = "quote \" back\\slash \\u0041 tab\t nl\n ümlaut 日本 🔥 {\"a\":[1]} '; DROP TABLE records; --";
+        var failed = Record(grant, 0, success: false) with
+        {
+            FailureStep = awkward,
+            FailureMessage = awkward,
+            CustomData = new Dictionary<string, string> { ["uid"] = awkward, ["key \"ü\" 日本"] = "" },
+            DynamicData = new Dictionary<string, string> { ["mac"] = "00:11:22:33:44:55", ["note"] = awkward },
+        };
+        var plain = Record(grant, 1) with { CustomData = null, TestResults = null, DynamicData = null, Steps = null };
+        (await station.Client.ReportResultsAsync([failed, plain])).Accepted.ShouldBe(2);
+
+        var stored = (await owner.QueryRecordsAsync(new RecordFilter(JobId: job.Id))).Items.ToDictionary(r => r.Id);
+        stored[failed.Id].FailureStep.ShouldBe(awkward);
+        stored[failed.Id].FailureMessage.ShouldBe(awkward);
+        stored[failed.Id].CustomData.ShouldBe(failed.CustomData);
+        stored[failed.Id].DynamicData.ShouldBe(failed.DynamicData);
+        stored[failed.Id].DurationMs.ShouldBe(1500);
+        stored[plain.Id].FailureStep.ShouldBeNull();
+        stored[plain.Id].FailureMessage.ShouldBeNull();
+        stored[plain.Id].CustomData.ShouldBeEmpty();
+        stored[plain.Id].UnitIndex.ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Utilization_PerStation()
     {
         var (owner, account) = await Host.NewAccountAsync();

@@ -119,6 +119,23 @@ public abstract class StationProtocolApiTests(CloudFixture fixture) : CloudApiTe
     }
 
     [Fact]
+    public async Task RefusedGrant_LeavesNoTrace_TheNextGrantContinuesTheSerialNumbers()
+    {
+        // On PostgreSQL the reservation, the pool advance, the unit inserts and the COMMIT are one
+        // round trip; a short count must abort all of it, not only the count.
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, maxCount: 3);
+        var first = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2));
+        await Refused(() => station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2)), HttpStatusCode.Conflict, "has 1 of 3 units left");
+        var next = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1));
+        Values(next).ShouldBe([Values(first).Max() + 1]);
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 3, 0));
+        (await station.Client.ReportResultsAsync([Record(first, 0), Record(first, 1), Record(next, 0)])).Accepted.ShouldBe(3);
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(3, 0, 0, 0));
+    }
+
+    [Fact]
     public async Task CountExhausted_ThenExpiredReservationsReturnLazily()
     {
         var (owner, account) = await Host.NewAccountAsync();
