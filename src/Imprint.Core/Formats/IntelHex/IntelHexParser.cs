@@ -10,72 +10,36 @@ namespace Imprint.Formats.IntelHex;
 /// path (table decode straight into the image's run buffer); every other record, and every
 /// record the fast path doubts, is parsed carefully, which is also where errors are worded.
 /// </summary>
-internal sealed class IntelHexParser(string source) : ITextRecordParser
+internal sealed class IntelHexParser(string source) : TextRecordParser(source)
 {
     private const int MinRecordDigits = 10; // count, address (2), type, checksum
     private const int MaxRecordBytes = 5 + 255;
 
     private readonly SegmentCollector _collector = new(source);
-    private int _line = 1;
-    private bool _started;
-    private bool _sawRecord;
     private int _endOfFileLine;
     private ulong _base;
     private bool _segmented;
     private ulong? _entryPoint;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Parse(ReadOnlySpan<byte> text)
+    protected override byte StartCharacter => (byte)':';
+
+    protected override string EndRecordName => "end-of-file record";
+
+    protected override int EndRecordLine => _endOfFileLine;
+
+    public override MemoryImage Complete()
     {
-        if (!_started)
-        {
-            _started = true;
-            if (text.StartsWith("\uFEFF"u8)) text = text[3..];
-        }
-
-        int pos = 0;
-        while (pos < text.Length)
-        {
-            byte c = text[pos];
-            if (c == (byte)':')
-            {
-                if (_endOfFileLine != 0)
-                {
-                    throw Error($"a record follows the end-of-file record of line {_endOfFileLine}.");
-                }
-
-                _sawRecord = true;
-                pos = ParseRecord(text, pos);
-            }
-            else if (c == (byte)'\n')
-            {
-                _line++;
-                pos++;
-            }
-            else if (c == (byte)'\r')
-            {
-                pos++;
-            }
-            else
-            {
-                throw Error($"expected ':' at the start of a record but found {TextHeader.Describe(c)}.");
-            }
-        }
-    }
-
-    public MemoryImage Complete()
-    {
-        if (!_sawRecord) throw new FirmwareFormatException(source, null, null, "the file is empty (no Intel HEX records).");
+        if (!SawRecord) throw new FirmwareFormatException(Source, null, null, "the file is empty (no Intel HEX records).");
         if (_endOfFileLine == 0)
         {
-            throw new FirmwareFormatException(source, null, null, $"the file ends without an end-of-file record ({IntelHexRecordType.EndOfFileRecord}).");
+            throw new FirmwareFormatException(Source, null, null, $"the file ends without an end-of-file record ({IntelHexRecordType.EndOfFileRecord}).");
         }
 
         return _collector.ToImage(_entryPoint);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int ParseRecord(ReadOnlySpan<byte> text, int pos)
+    protected override int ParseRecord(ReadOnlySpan<byte> text, int pos)
     {
         if (pos + 1 + MinRecordDigits <= text.Length)
         {
@@ -170,7 +134,7 @@ internal sealed class IntelHexParser(string source) : ITextRecordParser
                 break;
             case IntelHexRecordType.EndOfFile:
                 RequireLength(data, 0, "an end-of-file record");
-                _endOfFileLine = _line;
+                _endOfFileLine = Line;
                 break;
             case IntelHexRecordType.ExtendedSegmentAddress:
                 RequireLength(data, 2, "an extended segment address record (type 02)");
@@ -225,5 +189,4 @@ internal sealed class IntelHexParser(string source) : ITextRecordParser
         }
     }
 
-    private FirmwareFormatException Error(string problem) => new(source, _line, null, problem);
 }

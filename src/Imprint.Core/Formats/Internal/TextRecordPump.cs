@@ -10,7 +10,7 @@ internal static class TextRecordPump
 {
     private const int BufferSize = 1024 * 1024;
 
-    public static MemoryImage Run(Stream stream, ITextRecordParser parser)
+    public static MemoryImage Run(Stream stream, TextRecordParser parser)
     {
         var buffer = new byte[BufferSize];
         int filled = 0;

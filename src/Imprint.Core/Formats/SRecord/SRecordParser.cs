@@ -9,65 +9,29 @@ namespace Imprint.Formats.SRecord;
 /// Parses Motorola S-records fed in whole lines, with the same split as the Intel HEX parser:
 /// a fast path for well-formed S1/S2/S3 data records and a careful path that words errors.
 /// </summary>
-internal sealed class SRecordParser(string source) : ITextRecordParser
+internal sealed class SRecordParser(string source) : TextRecordParser(source)
 {
     private readonly SegmentCollector _collector = new(source);
-    private int _line = 1;
-    private bool _started;
-    private bool _sawRecord;
     private int _terminationLine;
     private int _dataRecords;
     private ulong? _entryPoint;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Parse(ReadOnlySpan<byte> text)
+    protected override byte StartCharacter => (byte)'S';
+
+    protected override string EndRecordName => "termination record";
+
+    protected override int EndRecordLine => _terminationLine;
+
+    public override MemoryImage Complete()
     {
-        if (!_started)
-        {
-            _started = true;
-            if (text.StartsWith("\uFEFF"u8)) text = text[3..];
-        }
-
-        int pos = 0;
-        while (pos < text.Length)
-        {
-            byte c = text[pos];
-            if (c == (byte)'S')
-            {
-                if (_terminationLine != 0)
-                {
-                    throw Error($"a record follows the termination record of line {_terminationLine}.");
-                }
-
-                _sawRecord = true;
-                pos = ParseRecord(text, pos);
-            }
-            else if (c == (byte)'\n')
-            {
-                _line++;
-                pos++;
-            }
-            else if (c == (byte)'\r')
-            {
-                pos++;
-            }
-            else
-            {
-                throw Error($"expected 'S' at the start of a record but found {TextHeader.Describe(c)}.");
-            }
-        }
-    }
-
-    public MemoryImage Complete()
-    {
-        if (!_sawRecord) throw new FirmwareFormatException(source, null, null, "the file is empty (no S-records).");
+        if (!SawRecord) throw new FirmwareFormatException(Source, null, null, "the file is empty (no S-records).");
 
         // No termination record is accepted: srec_cat leaves it out when there is no start address.
         return _collector.ToImage(_entryPoint);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int ParseRecord(ReadOnlySpan<byte> text, int pos)
+    protected override int ParseRecord(ReadOnlySpan<byte> text, int pos)
     {
         // 'S', type, count, at least a 2-byte address and the checksum.
         if (pos + 10 <= text.Length)
@@ -214,7 +178,7 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
             default:
                 RequireNoData(type, data);
                 _entryPoint = address;
-                _terminationLine = _line;
+                _terminationLine = Line;
                 break;
         }
 
@@ -229,5 +193,4 @@ internal sealed class SRecordParser(string source) : ITextRecordParser
         }
     }
 
-    private FirmwareFormatException Error(string problem) => new(source, _line, null, problem);
 }
