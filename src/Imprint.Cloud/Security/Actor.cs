@@ -40,8 +40,7 @@ public sealed record Actor(string AccountId, string UserId, string UserName, Rol
 /// authentication handler already recorded it.
 /// </param>
 /// <param name="NonceKeepUntil">Until when the nonce must be remembered (Unix ms).</param>
-/// <param name="LastSeenStale">Whether the station's last-seen time is old enough to be refreshed by this request.</param>
-public sealed record StationIdentity(string StationId, string AccountId, string FactoryId, string? Nonce = null, long NonceKeepUntil = 0, bool LastSeenStale = false);
+public sealed record StationIdentity(string StationId, string AccountId, string FactoryId, string? Nonce = null, long NonceKeepUntil = 0);
 
 /// <summary>Marks station endpoints whose service consumes the nonce in its own write transaction.</summary>
 public sealed class NonceInTransactionMetadata;

@@ -18,5 +18,4 @@ public static class CloudSchemes
     internal const string FactoryClaim = "imprint:factory";
     internal const string NonceClaim = "imprint:nonce";
     internal const string NonceUntilClaim = "imprint:nonce-until";
-    internal const string StaleClaim = "imprint:last-seen-stale";
 }

@@ -27,8 +27,7 @@ public static class Principals
             user.FindFirstValue(CloudSchemes.AccountClaim)!,
             user.FindFirstValue(CloudSchemes.FactoryClaim)!,
             user.FindFirstValue(CloudSchemes.NonceClaim),
-            user.FindFirstValue(CloudSchemes.NonceUntilClaim) is { } until ? long.Parse(until, System.Globalization.CultureInfo.InvariantCulture) : 0,
-            user.FindFirstValue(CloudSchemes.StaleClaim) is not null);
+            user.FindFirstValue(CloudSchemes.NonceUntilClaim) is { } until ? long.Parse(until, System.Globalization.CultureInfo.InvariantCulture) : 0);
     }
 
     public static Actor Actor(this HttpContext context)

@@ -74,10 +74,6 @@ internal sealed class StationSignatureHandler(
             // The endpoint's own transaction records the nonce (one commit instead of two).
             claims.Add(new Claim(CloudSchemes.NonceClaim, nonce));
             claims.Add(new Claim(CloudSchemes.NonceUntilClaim, keepUntil.ToString(CultureInfo.InvariantCulture)));
-            if (StationService.IsStale(station.LastSeenAt, TimeProvider.GetUtcNow().ToUnixTimeMilliseconds()))
-            {
-                claims.Add(new Claim(CloudSchemes.StaleClaim, "1"));
-            }
         }
         else if (!await stations.UseNonceAsync(station, nonce, keepUntil, Context.RequestAborted).ConfigureAwait(false))
         {

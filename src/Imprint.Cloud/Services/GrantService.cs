@@ -61,7 +61,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         // ...and before the station hears of it, this durable commit (which touches only the
         // station's own row) flushes the log past the grant's commit, together with the commits
         // of other grants in flight. A crash before this point loses at most grants nobody received.
-        await database.WriteOneAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId", new { now = time.Now(), station.StationId }, ct).ConfigureAwait(false);
+        await StationService.MarkSeenDurablyAsync(database, station.StationId, time.Now(), ct).ConfigureAwait(false);
         var payload = JsonSerializer.SerializeToUtf8Bytes(grant, CloudJson.Options);
         return new SignedGrant(grant, Convert.ToBase64String(payload), key.Sign(payload), key.KeyId);
     }

@@ -34,18 +34,17 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
             ValidateRecord(records[i], $"records[{i}]");
         }
 
-        // As with grants (see GrantService.RequestAsync): the transaction's commit does not wait
-        // for the disk, so the job's row is not held through a flush; the durable statement after
-        // it flushes the log past it before the station is told its records are stored.
+        // As with grants (see GrantService.RequestAsync): the commit does not wait for the disk, so
+        // the job's row is not held through a flush; the durable write after it does the flushing.
         var response = await database.WriteAsync(s => IngestAsync(s, station, records, ct), flushOnCommit: false, ct).ConfigureAwait(false);
-        await database.WriteOneAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId", new { now = time.Now(), station.StationId }, ct).ConfigureAwait(false);
+        await StationService.MarkSeenDurablyAsync(database, station.StationId, time.Now(), ct).ConfigureAwait(false);
         return response;
     }
 
     private async Task<ResultsResponse> IngestAsync(DbSession s, StationIdentity station, IReadOnlyList<ProgrammingRecord> records, CancellationToken ct)
     {
         var now = time.Now();
-        await StationService.ConsumeNonceAsync(s, station, now, ct).ConfigureAwait(false);
+        await StationService.ConsumeNonceAsync(s, station, ct).ConfigureAwait(false);
         int accepted = 0, duplicates = 0, late = 0;
         var jobDelta = new SortedDictionary<string, Delta>(StringComparer.Ordinal);
         var usageDelta = new SortedDictionary<(string Job, string Station), Delta>();

@@ -121,19 +121,14 @@ public sealed class StationService(CloudDatabase database, TimeProvider time, Cl
         }, ct).ConfigureAwait(false);
     }
 
-    internal static bool IsStale(long? lastSeenAt, long now) => lastSeenAt is null || now - lastSeenAt >= LastSeenResolutionMs;
-
     internal const string NonceInsert =
         "INSERT INTO station_nonces (station_id, nonce, expires_at) VALUES (@StationId, @Nonce, @NonceKeepUntil) ON CONFLICT (station_id, nonce) DO NOTHING RETURNING 1";
 
     internal static string ReplayMessage(string nonce, string stationId) =>
         $"Nonce '{nonce}' was already used by station '{stationId}': the request is a replay.";
 
-    /// <summary>
-    /// Inside a write transaction: records the request's nonce (refusing a replay) and refreshes
-    /// last-seen, so both commit with the request's effect.
-    /// </summary>
-    internal static async Task ConsumeNonceAsync(DbSession s, StationIdentity station, long now, CancellationToken ct)
+    /// <summary>Inside a write transaction: records the request's nonce (refusing a replay), so it commits with the request's effect.</summary>
+    internal static async Task ConsumeNonceAsync(DbSession s, StationIdentity station, CancellationToken ct)
     {
         if (station.Nonce is null)
         {
@@ -142,22 +137,21 @@ public sealed class StationService(CloudDatabase database, TimeProvider time, Cl
 
         var inserted = await s.QuerySingleOrDefaultAsync<long?>(NonceInsert, station, ct).ConfigureAwait(false);
         RequireFresh(inserted, station);
-        await TouchAsync(s, station, now, ct).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// After a transaction that committed without waiting for the disk (grants, result uploads):
+    /// a durable write of the station's last-seen time, which flushes the log past that commit
+    /// (the log is flushed in order) before the station hears of the outcome.
+    /// </summary>
+    internal static Task<int> MarkSeenDurablyAsync(CloudDatabase database, string stationId, long now, CancellationToken ct) =>
+        database.WriteOneAsync("UPDATE stations SET last_seen_at = @now WHERE id = @stationId", new { now, stationId }, ct);
 
     internal static void RequireFresh(long? inserted, StationIdentity station)
     {
         if (inserted is null)
         {
             throw new CloudException(CloudErrorKind.Unauthorized, "Station not authenticated", ReplayMessage(station.Nonce!, station.StationId));
-        }
-    }
-
-    internal static async Task TouchAsync(DbSession s, StationIdentity station, long now, CancellationToken ct)
-    {
-        if (station.LastSeenStale)
-        {
-            await s.ExecuteAsync("UPDATE stations SET last_seen_at = @now WHERE id = @StationId", new { now, station.StationId }, ct).ConfigureAwait(false);
         }
     }
 

@@ -59,22 +59,12 @@ public sealed class DbSession : IAsyncDisposable
     /// the server skip the COMMIT, and the transaction is rolled back as usual. SQLite commits
     /// locally, in <see cref="CommitAsync"/>.
     /// </summary>
-    public Task<SqlMapper.GridReader> QueryMultipleThenCommitAsync(string sql, object? param = null, CancellationToken ct = default)
-    {
-        if (Dialect != SqlDialect.Postgres || Transaction is null)
-        {
-            return QueryMultipleAsync(sql, param, ct);
-        }
-
-        _commitSent = true;
-        return QueryMultipleAsync(sql + ";\n" + PostgresCommit, param, ct);
-    }
+    public Task<SqlMapper.GridReader> QueryMultipleThenCommitAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        QueryMultipleAsync(WithCommit(sql), param, ct);
 
     /// <summary>Like <see cref="QueryMultipleThenCommitAsync"/> for statements that return no rows.</summary>
-    public async Task ExecuteThenCommitAsync(string sql, object? param = null, CancellationToken ct = default)
-    {
-        await using var grid = await QueryMultipleThenCommitAsync(sql, param, ct).ConfigureAwait(false);
-    }
+    public Task<int> ExecuteThenCommitAsync(string sql, object? param = null, CancellationToken ct = default) =>
+        ExecuteAsync(WithCommit(sql), param, ct);
 
     public Task<int> ExecuteAsync(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.ExecuteAsync(Command(sql, param, ct));
@@ -132,6 +122,17 @@ public sealed class DbSession : IAsyncDisposable
     private const string AsynchronousCommit = "SET LOCAL synchronous_commit = off";
 
     private string PostgresCommit => _flushOnCommit ? "COMMIT" : AsynchronousCommit + ";\nCOMMIT";
+
+    private string WithCommit(string sql)
+    {
+        if (Dialect != SqlDialect.Postgres || Transaction is null)
+        {
+            return sql;
+        }
+
+        _commitSent = true;
+        return sql + ";\n" + PostgresCommit;
+    }
 
     private CommandDefinition Command(string sql, object? param, CancellationToken ct) =>
         new(_database.Sql(sql), param, Transaction, cancellationToken: ct);
