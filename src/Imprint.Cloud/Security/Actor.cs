@@ -42,5 +42,5 @@ public sealed record Actor(string AccountId, string UserId, string UserName, Rol
 /// <param name="NonceKeepUntil">Until when the nonce must be remembered (Unix ms).</param>
 public sealed record StationIdentity(string StationId, string AccountId, string FactoryId, string? Nonce = null, long NonceKeepUntil = 0);
 
-/// <summary>Marks station endpoints whose service consumes the nonce in its own write transaction.</summary>
+/// <summary>Marks station endpoints whose service consumes the nonce and checks the station's status in its own write transaction.</summary>
 public sealed class NonceInTransactionMetadata;

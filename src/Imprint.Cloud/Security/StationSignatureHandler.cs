@@ -42,7 +42,8 @@ internal sealed class StationSignatureHandler(
             return Fail($"The request timestamp is {now - timestamp} s off the cloud's clock; at most ±{skew} s is accepted (check the station's clock).");
         }
 
-        var station = await stations.FindForAuthenticationAsync(stationId, Context.RequestAborted).ConfigureAwait(false);
+        var nonceInTransaction = Context.GetEndpoint()?.Metadata.GetMetadata<NonceInTransactionMetadata>() is not null;
+        var station = await stations.FindForAuthenticationAsync(stationId, statusCheckedInTransaction: nonceInTransaction, Context.RequestAborted).ConfigureAwait(false);
         if (station is null)
         {
             return Fail($"Station '{stationId}' is not known.");
@@ -50,7 +51,7 @@ internal sealed class StationSignatureHandler(
 
         if (station.Status != "active")
         {
-            return Fail($"Station '{stationId}' is deprovisioned.");
+            return Fail(StationService.DeprovisionedMessage(stationId));
         }
 
         var body = await SignedRequest.ReadBodyAsync(Context, cloud.MaxRequestBytes).ConfigureAwait(false);
@@ -69,9 +70,9 @@ internal sealed class StationSignatureHandler(
             new(CloudSchemes.FactoryClaim, station.FactoryId),
             new(CloudSchemes.RoleClaim, Roles.Write(Role.Station)),
         };
-        if (Context.GetEndpoint()?.Metadata.GetMetadata<NonceInTransactionMetadata>() is not null)
+        if (nonceInTransaction)
         {
-            // The endpoint's own transaction records the nonce (one commit instead of two).
+            // The endpoint's own transaction records the nonce (one commit instead of two) and checks the station's status.
             claims.Add(new Claim(CloudSchemes.NonceClaim, nonce));
             claims.Add(new Claim(CloudSchemes.NonceUntilClaim, keepUntil.ToString(CultureInfo.InvariantCulture)));
         }

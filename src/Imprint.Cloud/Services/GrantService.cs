@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
@@ -33,6 +34,22 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             throw CloudException.Invalid("jobId", "or imageId is required.");
         }
 
+        // The common case in one round trip, when this host has seen the job before.
+        if (database.Dialect == SqlDialect.Postgres && _jobs.TryGetValue(JobKey(station, request), out var known))
+        {
+            try
+            {
+                var fast = await database.WriteAsync(s => ReserveInOneRoundTripAsync(s, station, request, known, ct), flushOnCommit: false, ct).ConfigureAwait(false);
+                return Sign(fast);
+            }
+            catch (NotInOneRoundTrip)
+            {
+                // Some check refused (or the job changed): the full path below finds out which, in a
+                // fresh transaction, and remembers the job again if it grants.
+                _jobs.TryRemove(JobKey(station, request), out _);
+            }
+        }
+
         // Every grant of a job updates the job's and its pools' rows. Were the commit to wait for
         // the disk, those row locks would be held through each flush and the grants of a job
         // would run one flush at a time; so the grant commits without waiting...
@@ -62,9 +79,40 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         // station's own row) flushes the log past the grant's commit, together with the commits
         // of other grants in flight. A crash before this point loses at most grants nobody received.
         await StationService.MarkSeenDurablyAsync(database, station.StationId, time.Now(), ct).ConfigureAwait(false);
+        return Sign(grant);
+    }
+
+    private SignedGrant Sign(Grant grant)
+    {
         var payload = JsonSerializer.SerializeToUtf8Bytes(grant, CloudJson.Options);
         return new SignedGrant(grant, Convert.ToBase64String(payload), key.Sign(payload), key.KeyId);
     }
+
+    /// <summary>
+    /// A grant in one round trip, for a job this host has granted from before (PostgreSQL): the
+    /// nonce, a reservation whose conditional update itself checks everything the full path
+    /// checks (station active, in the job's factory and authorized; job active, unchanged since
+    /// <paramref name="known"/> was read, inside its date window, without a per-station cap; count
+    /// left; no returned serial numbers waiting for reuse), the pools, the units, the commit and
+    /// the durable last-seen write. Any refusal aborts the transaction and throws
+    /// <see cref="NotInOneRoundTrip"/>; the caller then takes the full path, which names the reason.
+    /// </summary>
+    private async Task<Grant> ReserveInOneRoundTripAsync(DbSession s, StationIdentity station, GrantRequest request, KnownJob known, CancellationToken ct)
+    {
+        var now = time.Now();
+        var n = request.Units;
+        var job = new GrantContext { Id = known.Id, FactoryId = known.FactoryId, ImageId = known.ImageId, Revision = known.Revision };
+        var grantId = Ids.New("grt");
+        var expires = now + (long)options.GrantLifetime.TotalMilliseconds;
+        var reclaimAt = expires + (long)options.ResultGrace.TotalMilliseconds;
+        var returned = known.Ordered.Select(_ => new List<long>()).ToArray();
+        var bases = await ReserveAndInsertAsync(s, grantId, station, job, known.Definitions, known.Ordered, returned, n, now, expires, reclaimAt, oneRoundTrip: true, ct).ConfigureAwait(false)
+            ?? throw new NotInOneRoundTrip();
+        return ToGrant(grantId, station, job, known.Definitions, known.Ordered, returned, bases, n, now, expires, reclaimAt);
+    }
+
+    private static (string AccountId, string Key) JobKey(StationIdentity station, GrantRequest request) =>
+        (station.AccountId, request.JobId ?? "image:" + request.ImageId);
 
     /// <summary>
     /// Returns reservations whose report-by time has passed: their count goes back to the job and
@@ -86,11 +134,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
 
     private static void CheckStation(string jobId, string jobFactory, bool allStations, string stationId, string? status, string? stationFactory, long authorized)
     {
-        if (status != "active")
-        {
-            throw new CloudException(CloudErrorKind.Forbidden, "Station not active", $"Station '{stationId}' is deprovisioned.");
-        }
-
+        StationService.RequireActive(status, stationId);
         if (stationFactory != jobFactory)
         {
             throw new CloudException(CloudErrorKind.Forbidden, "Station not authorized",
@@ -109,7 +153,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         var n = request.Units;
         var where = request.JobId is not null ? "j.id = @JobId" : "j.image_id = @ImageId AND j.status <> 'deleted'";
         var contextSql = $"""
-            SELECT j.id, j.factory_id, j.image_id, j.serials, j.max_count, j.valid_from, j.valid_until, j.per_station_cap, j.all_stations, j.status,
+            SELECT j.id, j.factory_id, j.image_id, j.revision, j.serials, j.max_count, j.valid_from, j.valid_until, j.per_station_cap, j.all_stations, j.status,
                 st.status AS station_status, st.factory_id AS station_factory,
                 (SELECT COUNT(*) FROM job_stations js WHERE js.job_id = j.id AND js.station_id = st.id) AS authorized,
                 CASE WHEN EXISTS (SELECT 1 FROM serial_free f WHERE f.account_id = j.account_id) THEN 1 ELSE 0 END AS returned_serials
@@ -185,12 +229,34 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         var grantId = Ids.New("grt");
         var expires = now + (long)options.GrantLifetime.TotalMilliseconds;
         var reclaimAt = expires + (long)options.ResultGrace.TotalMilliseconds;
-        var bases = await ReserveAndInsertAsync(s, grantId, station, job, definitions, ordered, returned, n, now, expires, reclaimAt, ct).ConfigureAwait(false);
+        var bases = await ReserveAndInsertAsync(s, grantId, station, job, definitions, ordered, returned, n, now, expires, reclaimAt, oneRoundTrip: false, ct).ConfigureAwait(false);
         if (bases is null)
         {
             throw new ShortOfCount(job.Id, reclaimed);
         }
 
+        // Remember the job for the one-round-trip path; a job with a per-station cap needs the full one.
+        var jobKey = JobKey(station, request);
+        if (job.PerStationCap is null)
+        {
+            if (_jobs.Count >= MaxKnownJobs)
+            {
+                _jobs.Clear();
+            }
+
+            _jobs[jobKey] = new KnownJob(job.Id, job.Revision, job.FactoryId, job.ImageId, definitions, ordered);
+        }
+        else
+        {
+            _jobs.TryRemove(jobKey, out _);
+        }
+
+        return ToGrant(grantId, station, job, definitions, ordered, returned, bases, n, now, expires, reclaimAt);
+    }
+
+    private static Grant ToGrant(string grantId, StationIdentity station, GrantContext job, List<SerialDefinition> definitions, List<SerialDefinition> ordered,
+        List<long>[] returned, long[] bases, int n, long now, long expires, long reclaimAt)
+    {
         var position = ordered.Select((d, i) => (d, i)).ToDictionary(x => x.d.Name, x => x.i, StringComparer.Ordinal);
         var grantUnits = Enumerable.Range(0, n).Select(i => new GrantUnit(i, [.. definitions.Select(d =>
         {
@@ -225,8 +291,13 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
     /// <paramref name="ordered"/> order), or <see langword="null"/> when the count did not allow
     /// the reservation (the caller then rolls back: the other statements' effects are discarded).
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="oneRoundTrip"/> (PostgreSQL) the batch also records the nonce, the
+    /// reservation also checks what <see cref="ReserveAsync"/> checks before it (see
+    /// <see cref="ReserveInOneRoundTripAsync"/>), and the durable last-seen write follows the commit.
+    /// </remarks>
     private static async Task<long[]?> ReserveAndInsertAsync(DbSession s, string grantId, StationIdentity station, GrantContext job,
-        List<SerialDefinition> definitions, List<SerialDefinition> ordered, List<long>[] returned, int n, long now, long expires, long reclaimAt, CancellationToken ct)
+        List<SerialDefinition> definitions, List<SerialDefinition> ordered, List<long>[] returned, int n, long now, long expires, long reclaimAt, bool oneRoundTrip, CancellationToken ct)
     {
         var p = new BatchParameters();
         p.Add("n", n);
@@ -239,11 +310,22 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         p.Add("now", now);
         p.Add("expires", expires);
         p.Add("reclaimAt", reclaimAt);
-        const string reserve = "UPDATE jobs SET reserved = reserved + @n WHERE id = @JobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count) RETURNING 1";
+        p.Add("Revision", job.Revision);
+        p.Add("Nonce", station.Nonce);
+        p.Add("NonceKeepUntil", station.NonceKeepUntil);
+        var reserve = "UPDATE jobs SET reserved = reserved + @n WHERE id = @JobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count)"
+            + (oneRoundTrip ? KnownJobStillGrants : "") + " RETURNING 1";
         // PostgreSQL runs these statements and the COMMIT in one round trip, so a short count must
         // stop the statements after it: the division by zero aborts the transaction when the
         // job's row was not updated. SQLite's caller sees no row and rolls back.
-        var sql = new StringBuilder(s.Dialect == SqlDialect.Postgres ? $"WITH reserved AS ({reserve}) SELECT 1 / COUNT(*) FROM reserved;\n" : reserve + ";\n");
+        var sql = new StringBuilder();
+        if (oneRoundTrip && station.Nonce is not null)
+        {
+            // A replay aborts the same way.
+            sql.Append(CultureInfo.InvariantCulture, $"WITH used AS ({StationService.NonceInsert}) SELECT 1 / COUNT(*) FROM used;\n");
+        }
+
+        sql.Append(s.Dialect == SqlDialect.Postgres ? $"WITH reserved AS ({reserve}) SELECT 1 / COUNT(*) FROM reserved;\n" : reserve + ";\n");
 
         var fresh = new long[ordered.Count];
         for (var d = 0; d < ordered.Count; d++)
@@ -314,7 +396,12 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
         try
         {
-            await using var grid = await s.QueryMultipleThenCommitAsync(sql.ToString(), p, ct).ConfigureAwait(false);
+            await using var grid = await s.QueryMultipleThenCommitAsync(sql.ToString(), p, oneRoundTrip ? StationService.MarkSeen : null, ct).ConfigureAwait(false);
+            if (oneRoundTrip && station.Nonce is not null)
+            {
+                await grid.ReadSingleAsync<long>().ConfigureAwait(false);
+            }
+
             return await ReadReservationAsync(grid, station, ordered, fresh, n, grantId).ConfigureAwait(false);
         }
         catch (DbException ex) when (ex.SqlState == DivisionByZero)
@@ -352,6 +439,25 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             throw new CloudException(CloudErrorKind.Conflict, "Job not active", $"Job '{jobId}' is {status}; no units are granted.");
         }
     }
+
+    /// <summary>The checks of <see cref="ReserveAsync"/>, as conditions of the job's reservation (the job's row is <c>jobs</c>).</summary>
+    private const string KnownJobStillGrants = """
+         AND account_id = @AccountId AND revision = @Revision AND per_station_cap IS NULL
+            AND (valid_from IS NULL OR valid_from <= @now) AND (valid_until IS NULL OR valid_until >= @now)
+            AND EXISTS (SELECT 1 FROM stations st WHERE st.id = @StationId AND st.account_id = jobs.account_id AND st.status = 'active' AND st.factory_id = jobs.factory_id
+                AND (jobs.all_stations <> 0 OR EXISTS (SELECT 1 FROM job_stations js WHERE js.job_id = jobs.id AND js.station_id = st.id)))
+            AND NOT EXISTS (SELECT 1 FROM serial_free f WHERE f.account_id = jobs.account_id)
+        """;
+
+    // Jobs this host has granted from, by account and job id (or image id): what a grant in one round trip needs.
+    private readonly ConcurrentDictionary<(string AccountId, string Key), KnownJob> _jobs = new();
+
+    private const int MaxKnownJobs = 10_000;
+
+    private sealed record KnownJob(string Id, long Revision, string FactoryId, string ImageId, List<SerialDefinition> Definitions, List<SerialDefinition> Ordered);
+
+    /// <summary>The one-round-trip grant was refused by one of its checks.</summary>
+    private sealed class NotInOneRoundTrip : Exception;
 
     private const string ReserveStation = """
         INSERT INTO job_station_usage (job_id, station_id, used, reserved) VALUES (@JobId, @stationId, 0, @n)
@@ -439,6 +545,8 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         public string FactoryId { get; set; } = "";
 
         public string ImageId { get; set; } = "";
+
+        public long Revision { get; set; }
 
         public string Serials { get; set; } = "[]";
 

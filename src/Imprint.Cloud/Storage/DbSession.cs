@@ -57,10 +57,19 @@ public sealed class DbSession : IAsyncDisposable
     /// after the client has read the results and sent the commit (under load that wait, not the
     /// statements, is what rows every request updates are held for). A failing statement makes
     /// the server skip the COMMIT, and the transaction is rolled back as usual. SQLite commits
-    /// locally, in <see cref="CommitAsync"/>.
+    /// locally, in <see cref="CommitAsync"/>. <paramref name="afterCommit"/> (PostgreSQL only) is
+    /// one more statement in the same round trip, run as its own transaction and committed durably
+    /// whatever this session's commit is; the server skips it when the transaction failed.
     /// </summary>
-    public Task<SqlMapper.GridReader> QueryMultipleThenCommitAsync(string sql, object? param = null, CancellationToken ct = default) =>
-        QueryMultipleAsync(WithCommit(sql), param, ct);
+    public Task<SqlMapper.GridReader> QueryMultipleThenCommitAsync(string sql, object? param, string? afterCommit, CancellationToken ct)
+    {
+        if (afterCommit is not null && (Dialect != SqlDialect.Postgres || Transaction is null))
+        {
+            throw new InvalidOperationException("A statement after the commit travels with it only on PostgreSQL, in a write transaction.");
+        }
+
+        return QueryMultipleAsync(afterCommit is null ? WithCommit(sql) : WithCommit(sql) + ";\n" + afterCommit, param, ct);
+    }
 
     /// <summary>Like <see cref="QueryMultipleThenCommitAsync"/> for statements that return no rows.</summary>
     public Task<int> ExecuteThenCommitAsync(string sql, object? param = null, CancellationToken ct = default) =>

@@ -119,6 +119,55 @@ public abstract class StationProtocolApiTests(CloudFixture fixture) : CloudApiTe
     }
 
     [Fact]
+    public async Task JobGrantedFromBefore_EveryCheckStillHolds()
+    {
+        // On PostgreSQL a host grants from a job it has granted from before in one round trip,
+        // checking everything inside the reservation; each change below must still be seen at once.
+        var (owner, account) = await Host.NewAccountAsync();
+        var station = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var other = await Host.NewStationAsync(owner, account.DefaultFactory.Id);
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, maxCount: 100);
+        var grant = () => station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1));
+        Values(await grant()).ShouldBe([1000]);
+        Values(await grant()).ShouldBe([1001]);
+
+        await owner.SetJobStationsAsync(job.Id, new JobStationsRequest(false, [other.Id]));
+        await Refused(grant, HttpStatusCode.Forbidden, $"is not authorized for job '{job.Id}'");
+        await owner.SetJobStationsAsync(job.Id, new JobStationsRequest(true));
+        Values(await grant()).ShouldBe([1002]);
+
+        await owner.SetJobRestrictionsAsync(job.Id, new JobRestrictions(100, ValidUntil: Host.Time.GetUtcNow().AddMinutes(-1)));
+        await Refused(grant, HttpStatusCode.Conflict, "Job '" + job.Id + "' may not be programmed after");
+        await owner.SetJobRestrictionsAsync(job.Id, new JobRestrictions(100, PerStationCap: 4));
+        Values(await grant()).ShouldBe([1003]);
+        await Refused(grant, HttpStatusCode.Conflict, "has reached the cap of 4 units");
+        await owner.SetJobRestrictionsAsync(job.Id, new JobRestrictions(5));
+        Values(await grant()).ShouldBe([1004]);
+        await Refused(grant, HttpStatusCode.Conflict, "has 0 of 5 units left");
+        await owner.SetJobRestrictionsAsync(job.Id, new JobRestrictions(100));
+
+        // A failed unit returns its serial number: the next grant reuses it.
+        var failed = await grant();
+        (await station.Client.ReportResultsAsync([Record(failed, 0, success: false)])).Accepted.ShouldBe(1);
+        Values(await grant()).ShouldBe(Values(failed));
+
+        // A new revision with other serial definitions replaces the old ones at once.
+        await owner.ReviseJobAsync(job.Id, new JobRevisionRequest("img-rev2-" + job.Id, Sha("rev2" + job.Id), Serials: [Serial("sn", "other", 7000, 10)], Encrypted: true));
+        Values(await grant()).ShouldBe([7000]);
+        Values(await grant()).ShouldBe([7010]);
+
+        await owner.ReassignStationAsync(station.Id, (await owner.CreateFactoryAsync("Elsewhere")).Id);
+        await Refused(grant, HttpStatusCode.Forbidden, "belongs to factory");
+        await owner.ReassignStationAsync(station.Id, account.DefaultFactory.Id);
+        Values(await grant()).ShouldBe([7020]);
+
+        await owner.DeprovisionStationAsync(station.Id);
+        await Refused(grant, HttpStatusCode.Unauthorized, $"Station '{station.Id}' is deprovisioned.");
+        await Refused(() => station.Client.ReportResultsAsync([Record(failed, 0)]), HttpStatusCode.Unauthorized, "is deprovisioned");
+        (await owner.GetJobAsync(job.Id)).Counters.Reserved.ShouldBe(9);
+    }
+
+    [Fact]
     public async Task RefusedGrant_LeavesNoTrace_TheNextGrantContinuesTheSerialNumbers()
     {
         // On PostgreSQL the reservation, the pool advance, the unit inserts and the COMMIT are one
