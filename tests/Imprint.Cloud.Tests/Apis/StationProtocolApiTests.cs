@@ -20,6 +20,14 @@ public abstract class StationProtocolApiTests(CloudFixture fixture) : CloudApiTe
         Values(grant).ShouldBe([1000, 1001, 1002]);
         Values(grant, "mac").ShouldBe([0x0200_0000, 0x0200_0002, 0x0200_0004]);
         (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 3, null));
+
+        // The next grant of the job (on PostgreSQL: one statement advancing both pools) continues both.
+        var next = await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 2));
+        StationSignature.VerifyGrant(station.Registration.CloudPublicKey, next).ShouldBeTrue();
+        Values(next).ShouldBe([1003, 1004]);
+        Values(next, "mac").ShouldBe([0x0200_0006, 0x0200_0008]);
+        (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 5, null));
+        (await owner.ListSerialPoolsAsync()).Select(p => (p.Name, p.NextValue)).Order().ShouldBe([("macs", 0x0200_000A), ("main", 1005)]);
     }
 
     [Fact]
