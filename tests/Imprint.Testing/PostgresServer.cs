@@ -31,13 +31,18 @@ public sealed class PostgresServer
 
     public static Task<PostgresServer> Shared => SharedServer.Value;
 
-    /// <summary>Creates a fresh, empty database and returns its connection string.</summary>
+    /// <summary>
+    /// Creates a fresh, empty database and returns its connection string. It compares text in
+    /// byte order (<c>LC_COLLATE 'C'</c>), as docs/cloud-operations.md recommends for the cloud's
+    /// database: every key is an ASCII id, and the cluster's default here (C.UTF-8) would send each
+    /// index comparison through strcoll.
+    /// </summary>
     public async Task<string> CreateDatabaseAsync()
     {
         var name = $"imprint_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0 LC_COLLATE 'C'", connection);
         await command.ExecuteNonQueryAsync();
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
