@@ -15,40 +15,21 @@ namespace Imprint.Tests.Cloud;
 /// A station programming cloud-connected (JOB) images against the real cloud service hosted in
 /// process on SQLite: grants before each unit, serials from the cloud's pools, durable uploads.
 /// </summary>
-public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
+public sealed class CloudConnectedTests : IAsyncLifetime
 {
     private const string ImageName = "job-blinky";
 
     private static readonly SerialDefinition BoardSerial =
         new("sn", "boards", TestDevices.SerialAddress, 4, SerialEncoding.BinaryLittleEndian, 7000, 1, null);
 
-    private readonly TempDirectory _temp = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
-    private readonly SigningKey _signer = SigningKey.Create();
-    private readonly NetworkCut _network = new();
-    private HttpClient _stationHttp = null!;
-    private InProcessCloud _cloud = null!;
+    private CloudStationRig _rig = null!;
 
     public async Task InitializeAsync()
     {
-        _stationHttp = new HttpClient(_network) { Timeout = TimeSpan.FromSeconds(60) };
-        var data = Directory.CreateDirectory(_temp.File("cloud")).FullName;
-        _cloud = await InProcessCloud.StartAsync(data, _time);
+        _rig = await CloudStationRig.StartAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _cloud.DisposeAsync();
-        Dispose();
-    }
-
-    public void Dispose()
-    {
-        _stationHttp?.Dispose();
-        _network.Dispose();
-        _signer.Dispose();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task JobUnits_ConsumeGrants_TakeSerialsFromTheCloudPool_AndAreUploaded()
@@ -57,7 +38,7 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
         await using var station = await OpenStationAsync();
 
         var records = new List<Imprint.Station.Records.ProgrammingRecord>();
-        for (int i = 0; i < 3; i++) records.Add(await station.ProgramAsync(imageId, Part(i)));
+        for (int i = 0; i < 3; i++) records.Add(await station.ProgramAsync(imageId, CloudStationRig.Part(i)));
 
         records.ShouldAllBe(r => r.Result == StationResult.Pass && r.Cloud != null && r.Cloud.JobId == job.Id);
         records.Select(r => r.Serials.Single().Value).ShouldBe([7000UL, 7001UL, 7002UL]);
@@ -82,15 +63,15 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
     {
         var (owner, job, imageId) = await SetUpAsync(maxCount: null);
         await using var station = await OpenStationAsync();
-        (await station.ProgramAsync(imageId, Part(1))).Result.ShouldBe(StationResult.Pass);
+        (await station.ProgramAsync(imageId, CloudStationRig.Part(1))).Result.ShouldBe(StationResult.Pass);
 
         await owner.JobActionAsync(job.Id, "pause");
-        var refused = await Should.ThrowAsync<UnitRefusedException>(() => station.ProgramAsync(imageId, Part(2)));
+        var refused = await Should.ThrowAsync<UnitRefusedException>(() => station.ProgramAsync(imageId, CloudStationRig.Part(2)));
 
         refused.Message.ShouldBe($"the cloud refused a unit of image {ImageName}: Job '{job.Id}' is paused; no units are granted.");
         (await station.State.ReadLogAsync().ToListAsync()).Count.ShouldBe(1);
         await owner.JobActionAsync(job.Id, "resume");
-        (await station.ProgramAsync(imageId, Part(3))).Serials.Single().Value.ShouldBe(7001UL);
+        (await station.ProgramAsync(imageId, CloudStationRig.Part(3))).Serials.Single().Value.ShouldBe(7001UL);
         (await owner.GetJobAsync(job.Id)).Counters.Programmed.ShouldBe(2);
     }
 
@@ -100,16 +81,16 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
         var (_, _, imageId) = await SetUpAsync(maxCount: null, provision: false);
         await using (var unprovisioned = await OpenStationAsync())
         {
-            var refused = await Should.ThrowAsync<UnitRefusedException>(() => unprovisioned.ProgramAsync(imageId, Part(1)));
+            var refused = await Should.ThrowAsync<UnitRefusedException>(() => unprovisioned.ProgramAsync(imageId, CloudStationRig.Part(1)));
             refused.Message.ShouldBe(
                 $"image {ImageName} is a cloud-connected (JOB) image, but station {unprovisioned.Identity.Id} is not provisioned with a cloud; run imprint station provision first.");
         }
 
-        var (other, otherAccount) = await _cloud.NewAccountAsync("Other");
+        var (other, otherAccount) = await _rig.Cloud.NewAccountAsync("Other");
         var token = await other.CreateProvisioningTokenAsync(otherAccount.DefaultFactory.Id, new ProvisioningTokenRequest());
         await using var station = await OpenStationAsync();
-        await station.ProvisionAsync(new Uri(_cloud.BaseUrl), token.Token);
-        var foreign = await Should.ThrowAsync<UnitRefusedException>(() => station.ProgramAsync(imageId, Part(1)));
+        await station.ProvisionAsync(new Uri(_rig.Cloud.BaseUrl), token.Token);
+        var foreign = await Should.ThrowAsync<UnitRefusedException>(() => station.ProgramAsync(imageId, CloudStationRig.Part(1)));
 
         foreign.Message.ShouldStartWith($"image {ImageName} is bound to cloud account ");
         foreign.Message.ShouldEndWith($", but this station is provisioned for account {otherAccount.Account.Id}.");
@@ -123,19 +104,19 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
         await using (var station = await OpenStationAsync())
         {
             // The grant goes through; the network drops while the part is programmed.
-            var record = await station.ProgramAsync(imageId, Part(1), progress: new SyncProgress<UnitProgress>(_ => _network.Down = true));
+            var record = await station.ProgramAsync(imageId, CloudStationRig.Part(1), progress: new SyncProgress<UnitProgress>(_ => _rig.Network.Down = true));
             record.Result.ShouldBe(StationResult.Pass);
             recordId = record.Id;
             (await station.State.CountPendingUploadsAsync()).ShouldBe(1);
             (await owner.GetJobAsync(job.Id)).Counters.ShouldBe(new JobCounters(0, 0, 1, 4));
 
             // Back up, but the cloud's answer to the upload is lost: the record stays queued.
-            _network.Down = false;
-            _network.LoseUploadAnswers = true;
+            _rig.Network.Down = false;
+            _rig.Network.LoseUploadAnswers = true;
             await Should.ThrowAsync<HttpRequestException>(() => station.Cloud!.UploadPendingAsync());
             (await station.State.CountPendingUploadsAsync()).ShouldBe(1);
             (await owner.GetJobAsync(job.Id)).Counters.Programmed.ShouldBe(1);
-            _network.LoseUploadAnswers = false;
+            _rig.Network.LoseUploadAnswers = false;
         }
 
         // The next start sends it again; the cloud knows the record id and counts it once.
@@ -153,13 +134,13 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
     public async Task GrantNotSignedByTheProvisionedCloudKey_IsRefused()
     {
         var (owner, job, imageId) = await SetUpAsync(maxCount: null);
-        var directory = new StationDirectory(_temp.File("station"));
+        var directory = new StationDirectory(_rig.Temp.File("station"));
         var settings = (await Imprint.Station.Cloud.CloudSettings.LoadAsync(directory))!;
         using var impostor = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         await (settings with { CloudPublicKey = Convert.ToBase64String(impostor.ExportSubjectPublicKeyInfo()) }).SaveAsync(directory);
 
         await using var station = await OpenStationAsync();
-        var refused = await Should.ThrowAsync<UnitRefusedException>(() => station.ProgramAsync(imageId, Part(1)));
+        var refused = await Should.ThrowAsync<UnitRefusedException>(() => station.ProgramAsync(imageId, CloudStationRig.Part(1)));
 
         refused.Message.ShouldEndWith($"does not carry a valid signature of the cloud key {settings.CloudKeyId} this station was provisioned with.");
         (await station.State.ReadLogAsync().ToListAsync()).ShouldBeEmpty();
@@ -178,7 +159,7 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
             var unit = await station.Cloud!.RequestUnitAsync(image, CancellationToken.None);
             recordId = "01JCRASHED0000000000000000";
             await station.State.BeginUnitAsync(new Imprint.Station.State.UnitStart(
-                recordId, imageId, ImageName, image.Crc, "virtual://LM3S6965", _time.GetUtcNow(), Restrictions.None, [BoardSerial], unit));
+                recordId, imageId, ImageName, image.Crc, "virtual://LM3S6965", _rig.Time.GetUtcNow(), Restrictions.None, [BoardSerial], unit));
             (await owner.GetJobAsync(job.Id)).Counters.Reserved.ShouldBe(1);
         }
 
@@ -195,19 +176,18 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
         (await owner.QueryRecordsAsync(new RecordFilter(JobId: job.Id))).Items.Single().Result.ShouldBe(UnitResult.Failure);
     }
 
-    private static VirtualTargetSession Part(int seed) => new(new VirtualMcu(TestDevices.Lm3s6965(), (ulong)seed));
 
     private async Task<(CloudClient Owner, JobView Job, string ImageId)> SetUpAsync(long? maxCount, bool provision = true)
     {
-        var (owner, account) = await _cloud.NewAccountAsync("Acme");
+        var (owner, account) = await _rig.Cloud.NewAccountAsync("Acme");
         var factory = account.DefaultFactory.Id;
         var spec = TestImages.Spec(ImageName) with
         {
             Type = ImageType.Job,
             Serials = [BoardSerial],
-            Binding = new CloudBinding(account.Account.Id, factory, _cloud.BaseUrl),
+            Binding = new CloudBinding(account.Account.Id, factory, _rig.Cloud.BaseUrl),
         };
-        var path = await ImageFactory.WriteAsync(_temp.File(ImageName + ".imp"), spec, _signer);
+        var path = await ImageFactory.WriteAsync(_rig.Temp.File(ImageName + ".imp"), spec, _rig.Signer);
 
         string imageId;
         await using (var station = await OpenStationAsync())
@@ -216,7 +196,7 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
             if (provision)
             {
                 var token = await owner.CreateProvisioningTokenAsync(factory, new ProvisioningTokenRequest());
-                var settings = await station.ProvisionAsync(new Uri(_cloud.BaseUrl), token.Token, "line-1");
+                var settings = await station.ProvisionAsync(new Uri(_rig.Cloud.BaseUrl), token.Token, "line-1");
                 settings.AccountId.ShouldBe(account.Account.Id);
                 settings.FactoryId.ShouldBe(factory);
             }
@@ -229,15 +209,5 @@ public sealed class CloudConnectedTests : IAsyncLifetime, IDisposable
         return (owner, job, imageId);
     }
 
-    private async Task<Station.Station> OpenStationAsync()
-    {
-        var station = await Station.Station.OpenAsync(new StationOptions
-        {
-            Directory = _temp.File("station"),
-            Time = _time,
-            CloudHttp = _stationHttp,
-        });
-        station.Keys.Add(_signer.PublicKey);
-        return station;
-    }
+    private Task<Station.Station> OpenStationAsync() => _rig.OpenStationAsync();
 }

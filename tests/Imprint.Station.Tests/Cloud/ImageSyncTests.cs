@@ -21,46 +21,28 @@ namespace Imprint.Tests.Cloud;
 /// A provisioned station fetching encrypted JOB images from the real cloud (hosted in process on
 /// SQLite): heartbeat, download, SHA-256 check, the image store's own checks, atomic placement.
 /// </summary>
-public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
+public sealed class ImageSyncTests : IAsyncLifetime
 {
     private static readonly SerialDefinition BoardSerial =
         new("sn", "boards", TestDevices.SerialAddress, 4, SerialEncoding.BinaryLittleEndian, 500, 1, null);
 
-    private readonly TempDirectory _temp = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
-    private readonly SigningKey _signer = SigningKey.Create();
     private readonly EncryptionKey _customerKey = EncryptionKey.Create("k-customer");
-    private readonly NetworkCut _network = new();
-    private HttpClient _stationHttp = null!;
-    private InProcessCloud _cloud = null!;
+    private CloudStationRig _rig = null!;
     private CloudClient _owner = null!;
     private Imprint.Cloud.Services.CreatedAccount _account = null!;
     private string _stationDir = null!;
 
     public async Task InitializeAsync()
     {
-        _stationHttp = new HttpClient(_network) { Timeout = TimeSpan.FromSeconds(60) };
-        _cloud = await InProcessCloud.StartAsync(Directory.CreateDirectory(_temp.File("cloud")).FullName, _time);
-        (_owner, _account) = await _cloud.NewAccountAsync("Acme");
-        _stationDir = _temp.File("station");
+        _rig = await CloudStationRig.StartAsync();
+        (_owner, _account) = await _rig.Cloud.NewAccountAsync("Acme");
+        _stationDir = _rig.Temp.File("station");
         var token = await _owner.CreateProvisioningTokenAsync(_account.DefaultFactory.Id, new ProvisioningTokenRequest());
         await using var station = await OpenStationAsync(withKey: false);
-        await station.ProvisionAsync(new Uri(_cloud.BaseUrl), token.Token, "line-1");
+        await station.ProvisionAsync(new Uri(_rig.Cloud.BaseUrl), token.Token, "line-1");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _cloud.DisposeAsync();
-        Dispose();
-    }
-
-    public void Dispose()
-    {
-        _stationHttp?.Dispose();
-        _network.Dispose();
-        _signer.Dispose();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task Sync_FetchesAnEncryptedJobImage_ThatProgramsAUnit_AndASecondSyncDownloadsNothing()
@@ -79,7 +61,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         stored.KeyId.ShouldBe("k-customer");
         Directory.GetFiles(station.Directory.ImagesPath).ShouldBe([station.Images.PathOf(image.Id)]);
 
-        var record = await station.ProgramAsync(image.Id, Part(1));
+        var record = await station.ProgramAsync(image.Id, CloudStationRig.Part(1));
         record.Result.ShouldBe(StationResult.Pass);
         record.Cloud!.JobId.ShouldBe(job.Id);
         record.Serials.Single().Value.ShouldBe(500UL);
@@ -93,7 +75,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         var again = await station.Cloud.SyncImagesAsync();
         again.Jobs.ShouldHaveSingleItem().ShouldBe(new JobImageSync(job.Id, image.Id, ImageSyncOutcome.Held, $"the station holds image {image.Id} of job {job.Id} already."));
         again.Fetched.ShouldBe(0);
-        _network.Downloads.ShouldBe(1);
+        _rig.Network.Downloads.ShouldBe(1);
     }
 
     [Fact]
@@ -103,7 +85,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         var (good, image) = await PublishAsync("job-good", seed: 3);
 
         // The cloud's stored copy is altered after upload (its disk, a backup restored wrongly).
-        var blob = Directory.EnumerateFiles(_temp.File("cloud"), bad.Sha256 + ".imp", SearchOption.AllDirectories).Single();
+        var blob = Directory.EnumerateFiles(_rig.Temp.File("cloud"), bad.Sha256 + ".imp", SearchOption.AllDirectories).Single();
         var bytes = await File.ReadAllBytesAsync(blob);
         bytes[^10] ^= 0x55;
         await File.WriteAllBytesAsync(blob, bytes);
@@ -119,7 +101,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         report.Failed.ShouldBe(1);
         (await station.Images.FindAsync(bad.Id)).ShouldBeNull();
         Directory.GetFiles(station.Directory.ImagesPath).ShouldBe([station.Images.PathOf(image.Id)]);
-        (await station.ProgramAsync(image.Id, Part(2))).Result.ShouldBe(StationResult.Pass);
+        (await station.ProgramAsync(image.Id, CloudStationRig.Part(2))).Result.ShouldBe(StationResult.Pass);
     }
 
     [Fact]
@@ -128,7 +110,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         var (job, image) = await PublishAsync("job-a", seed: 4);
         await using var station = await OpenStationAsync();
 
-        _network.CutDownloadsAfter = image.Bytes.Length / 2;
+        _rig.Network.CutDownloadsAfter = image.Bytes.Length / 2;
         var cut = (await station.Cloud!.SyncImagesAsync()).Jobs.ShouldHaveSingleItem();
 
         cut.Outcome.ShouldBe(ImageSyncOutcome.Failed);
@@ -136,7 +118,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         Directory.GetFiles(station.Directory.ImagesPath).ShouldBeEmpty();
         (await station.Images.ListAsync()).ShouldBeEmpty();
 
-        _network.CutDownloadsAfter = null;
+        _rig.Network.CutDownloadsAfter = null;
         (await station.Cloud.SyncImagesAsync()).Jobs.ShouldHaveSingleItem().Outcome.ShouldBe(ImageSyncOutcome.Fetched);
         (await File.ReadAllBytesAsync(station.Images.PathOf(image.Id))).ShouldBe(image.Bytes);
     }
@@ -170,7 +152,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
 
         revised.Jobs.Single(j => j.JobId == job.Id).ShouldBe(new JobImageSync(job.Id, second.Id, ImageSyncOutcome.Fetched,
             $"downloaded image job-a ({second.Id}) of job {job.Id} ({second.Bytes.Length} bytes) and added it to the station."));
-        var record = await station.ProgramAsync(second.Id, Part(3));
+        var record = await station.ProgramAsync(second.Id, CloudStationRig.Part(3));
         record.Result.ShouldBe(StationResult.Pass);
         record.ImageId.ShouldBe(second.Id);
         (await station.Images.FindAsync(first.Id)).ShouldNotBeNull();
@@ -180,11 +162,11 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
     public async Task Daemon_SyncsAtStart_AndEveryInterval_AndOnRequest_AndStopsCleanly()
     {
         var (job, first) = await PublishAsync("job-a", seed: 9);
-        _time.AutoAdvance = false;
+        _rig.Time.AutoAdvance = false;
         var runs = Channel.CreateUnbounded<CloudSyncRun>();
         var server = await StationServer.StartAsync(new StationServerOptions
         {
-            Station = new StationOptions { Directory = _stationDir, Time = _time, CloudHttp = _stationHttp, OpenTarget = StationTargets.OpenAsync },
+            Station = new StationOptions { Directory = _stationDir, Time = _rig.Time, CloudHttp = _rig.StationHttp, OpenTarget = StationTargets.OpenAsync },
             Target = new Uri("virtual://LM3S6965"),
             CloudSyncInterval = TimeSpan.FromSeconds(60),
             OnCloudSync = run => runs.Writer.TryWrite(run),
@@ -206,7 +188,7 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
             CloudSyncRun? next = null;
             for (int i = 0; i < 100 && next is null; i++)
             {
-                _time.Advance(TimeSpan.FromSeconds(60));
+                _rig.Time.Advance(TimeSpan.FromSeconds(60));
                 runs.Reader.TryRead(out next);
                 if (next is null) await Task.Delay(50);
             }
@@ -232,7 +214,6 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         await using var reopened = await OpenStationAsync();
     }
 
-    private static VirtualTargetSession Part(int seed) => new(new VirtualMcu(TestDevices.Lm3s6965(), (ulong)seed));
 
     private async Task<(JobView Job, PublishedImage Image)> PublishAsync(string name, int seed, bool upload = true)
     {
@@ -254,17 +235,16 @@ public sealed class ImageSyncTests : IAsyncLifetime, IDisposable
         {
             Type = ImageType.Job,
             Serials = [BoardSerial],
-            Binding = new CloudBinding(_account.Account.Id, _account.DefaultFactory.Id, _cloud.BaseUrl),
+            Binding = new CloudBinding(_account.Account.Id, _account.DefaultFactory.Id, _rig.Cloud.BaseUrl),
         };
-        var path = await ImageFactory.WriteAsync(_temp.File($"{name}-{seed}.imp"), spec, _signer, _customerKey, TestImages.Firmware(seed: seed));
+        var path = await ImageFactory.WriteAsync(_rig.Temp.File($"{name}-{seed}.imp"), spec, _rig.Signer, _customerKey, TestImages.Firmware(seed: seed));
         var bytes = await File.ReadAllBytesAsync(path);
         return new PublishedImage(Imprint.Images.ImageReader.ReadHeader(path).Id.ToString(), path, bytes, Convert.ToHexStringLower(SHA256.HashData(bytes)));
     }
 
     private async Task<Station.Station> OpenStationAsync(bool withKey = true)
     {
-        var station = await Station.Station.OpenAsync(new StationOptions { Directory = _stationDir, Time = _time, CloudHttp = _stationHttp });
-        station.Keys.Add(_signer.PublicKey);
+        var station = await _rig.OpenStationAsync(_stationDir);
         if (withKey) station.Keys.Add(_customerKey);
         return station;
     }

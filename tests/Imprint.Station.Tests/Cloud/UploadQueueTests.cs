@@ -18,80 +18,62 @@ namespace Imprint.Tests.Cloud;
 /// refuses for good is set aside as rejected and the others still arrive; transient refusals
 /// keep everything queued.
 /// </summary>
-public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
+public sealed class UploadQueueTests : IAsyncLifetime
 {
     private const string ImageName = "job-queue";
 
     private static readonly SerialDefinition BoardSerial =
         new("sn", "boards", TestDevices.SerialAddress, 4, SerialEncoding.BinaryLittleEndian, 100, 1, null);
 
-    private readonly TempDirectory _temp = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero));
-    private readonly SigningKey _signer = SigningKey.Create();
-    private readonly NetworkCut _network = new();
-    private HttpClient _stationHttp = null!;
-    private InProcessCloud _cloud = null!;
+    private CloudStationRig _rig = null!;
     private CloudClient _owner = null!;
     private JobView _job = null!;
     private string _imageId = null!;
 
     public async Task InitializeAsync()
     {
-        _stationHttp = new HttpClient(_network) { Timeout = TimeSpan.FromSeconds(60) };
-        _cloud = await InProcessCloud.StartAsync(Directory.CreateDirectory(_temp.File("cloud")).FullName, _time);
-        var (owner, account) = await _cloud.NewAccountAsync("Acme");
+        _rig = await CloudStationRig.StartAsync();
+        var (owner, account) = await _rig.Cloud.NewAccountAsync("Acme");
         _owner = owner;
         var factory = account.DefaultFactory.Id;
         var spec = TestImages.Spec(ImageName) with
         {
             Type = ImageType.Job,
             Serials = [BoardSerial],
-            Binding = new CloudBinding(account.Account.Id, factory, _cloud.BaseUrl),
+            Binding = new CloudBinding(account.Account.Id, factory, _rig.Cloud.BaseUrl),
         };
-        var path = await ImageFactory.WriteAsync(_temp.File(ImageName + ".imp"), spec, _signer);
+        var path = await ImageFactory.WriteAsync(_rig.Temp.File(ImageName + ".imp"), spec, _rig.Signer);
         await using (var station = await OpenStationAsync())
         {
             _imageId = (await station.Images.AddAsync(path)).ImageId;
             var token = await owner.CreateProvisioningTokenAsync(factory, new ProvisioningTokenRequest());
-            await station.ProvisionAsync(new Uri(_cloud.BaseUrl), token.Token, "line-1");
+            await station.ProvisionAsync(new Uri(_rig.Cloud.BaseUrl), token.Token, "line-1");
         }
 
         var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(path)));
         _job = await owner.RegisterJobAsync(new RegisterJobRequest(factory, _imageId, ImageName, "queue test", spec.Device.Name, sha, spec.Serials, new JobRestrictions(10)));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _cloud.DisposeAsync();
-        Dispose();
-    }
-
-    public void Dispose()
-    {
-        _stationHttp?.Dispose();
-        _network.Dispose();
-        _signer.Dispose();
-        _temp.Dispose();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public async Task RecordWithAnUnknownGrant_InTheMiddleOfTheQueue_IsRejected_TheOthersArrive_AndRequeueSendsItAgain()
     {
         const string badId = "01JUNKNOWNGRANT00000000000";
         const string unknownGrant = "grt_0000000000000000000000";
-        _network.BlockUploads = true;
+        _rig.Network.BlockUploads = true;
         var good = new List<string>();
         string stationId;
         DateTimeOffset badStart;
         await using (var station = await OpenStationAsync())
         {
             stationId = station.Cloud!.Settings.StationId;
-            good.Add((await station.ProgramAsync(_imageId, Part(1))).Id);
+            good.Add((await station.ProgramAsync(_imageId, CloudStationRig.Part(1))).Id);
 
             // What a station killed mid-unit leaves when the cloud since lost the grant (a restored backup):
             // on the next start the unit is recorded as interrupted and queued like any other.
             var image = await station.OpenImageAsync(_imageId);
-            badStart = _time.GetUtcNow();
+            badStart = _rig.Time.GetUtcNow();
             await station.State.BeginUnitAsync(new UnitStart(badId, _imageId, ImageName, image.Crc, "virtual://LM3S6965", badStart, Restrictions.None, [BoardSerial],
                 new CloudUnit(unknownGrant, _job.Id, 0, new Dictionary<string, ulong> { ["sn"] = 99 })));
         }
@@ -99,16 +81,16 @@ public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
         await using (var station = await OpenStationAsync())
         {
             station.Recovered.ShouldHaveSingleItem().Id.ShouldBe(badId);
-            good.Add((await station.ProgramAsync(_imageId, Part(2))).Id);
-            good.Add((await station.ProgramAsync(_imageId, Part(3))).Id);
+            good.Add((await station.ProgramAsync(_imageId, CloudStationRig.Part(2))).Id);
+            good.Add((await station.ProgramAsync(_imageId, CloudStationRig.Part(3))).Id);
             (await station.State.CountPendingUploadsAsync()).ShouldBe(4);
 
-            _network.BlockUploads = false;
+            _rig.Network.BlockUploads = false;
             var report = await station.Cloud!.UploadPendingAsync();
 
             report.Uploaded.ShouldBe(3);
             var rejected = report.Rejected.ShouldHaveSingleItem();
-            rejected.ShouldBe(new RejectedUpload(badId, _imageId, badStart, _time.GetUtcNow(), 404, $"records[0]: grant '{unknownGrant}' has no unit 0 for station '{stationId}'."));
+            rejected.ShouldBe(new RejectedUpload(badId, _imageId, badStart, _rig.Time.GetUtcNow(), 404, $"records[0]: grant '{unknownGrant}' has no unit 0 for station '{stationId}'."));
             (await station.State.ListRejectedUploadsAsync()).ShouldBe([rejected]);
             (await station.State.CountPendingUploadsAsync()).ShouldBe(0);
             (await station.State.GetCountersAsync()).Uploads.ShouldBe(new UploadCounter(0, 1));
@@ -118,7 +100,7 @@ public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
             states.ShouldBe(new Dictionary<string, UploadState> { [badId] = UploadState.Rejected });
 
             // A rejected record no longer holds up the queue: the next unit's record goes straight out.
-            good.Add((await station.ProgramAsync(_imageId, Part(4))).Id);
+            good.Add((await station.ProgramAsync(_imageId, CloudStationRig.Part(4))).Id);
             (await station.State.CountPendingUploadsAsync()).ShouldBe(0);
             (await _owner.GetJobAsync(_job.Id)).Counters.Programmed.ShouldBe(4);
 
@@ -126,10 +108,10 @@ public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
             await station.State.RequeueUploadAsync(badId);
             (await station.State.CountPendingUploadsAsync()).ShouldBe(1);
             (await station.State.ListRejectedUploadsAsync()).ShouldBeEmpty();
-            _time.Advance(TimeSpan.FromMinutes(5));
+            _rig.Time.Advance(TimeSpan.FromMinutes(5));
             var again = await station.Cloud.UploadPendingAsync();
             again.Uploaded.ShouldBe(0);
-            again.Rejected.ShouldHaveSingleItem().RejectedAt.ShouldBe(_time.GetUtcNow());
+            again.Rejected.ShouldHaveSingleItem().RejectedAt.ShouldBe(_rig.Time.GetUtcNow());
 
             (await Should.ThrowAsync<StationException>(() => station.State.RequeueUploadAsync(good[0]))).Message
                 .ShouldBe($"record {good[0]} is not waiting for the cloud (uploaded, or not a cloud-connected unit); only rejected records can be requeued.");
@@ -144,11 +126,11 @@ public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
     public async Task RecordRefusedByValidation_IsRejectedWithTheCloudsMessage_AndUploadedAfterRequeue()
     {
         await using var station = await OpenStationAsync();
-        _network.BlockUploads = true;
+        _rig.Network.BlockUploads = true;
         var ids = new List<string>();
-        for (int i = 0; i < 3; i++) ids.Add((await station.ProgramAsync(_imageId, Part(10 + i))).Id);
-        _network.BlockUploads = false;
-        _network.RefuseRecord = ids[1];
+        for (int i = 0; i < 3; i++) ids.Add((await station.ProgramAsync(_imageId, CloudStationRig.Part(10 + i))).Id);
+        _rig.Network.BlockUploads = false;
+        _rig.Network.RefuseRecord = ids[1];
 
         var report = await station.Cloud!.UploadPendingAsync();
 
@@ -159,7 +141,7 @@ public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
         (await _owner.GetJobAsync(_job.Id)).Counters.ShouldBe(new JobCounters(2, 0, 1, 7));
 
         // Fixed in the cloud: requeued, it arrives and the count is complete.
-        _network.RefuseRecord = null;
+        _rig.Network.RefuseRecord = null;
         await station.State.RequeueUploadAsync(ids[1]);
         var after = await station.Cloud.UploadPendingAsync();
         (after.Uploaded, after.Rejected.Count).ShouldBe((1, 0));
@@ -171,9 +153,9 @@ public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
     public async Task DeprovisionedStation_Gets401_AndEveryRecordStaysQueued()
     {
         await using var station = await OpenStationAsync();
-        _network.BlockUploads = true;
-        for (int i = 0; i < 2; i++) (await station.ProgramAsync(_imageId, Part(20 + i))).Result.ShouldBe(StationResult.Pass);
-        _network.BlockUploads = false;
+        _rig.Network.BlockUploads = true;
+        for (int i = 0; i < 2; i++) (await station.ProgramAsync(_imageId, CloudStationRig.Part(20 + i))).Result.ShouldBe(StationResult.Pass);
+        _rig.Network.BlockUploads = false;
         await _owner.DeprovisionStationAsync(station.Cloud!.Settings.StationId);
 
         var refused = await Should.ThrowAsync<CloudApiException>(() => station.Cloud.UploadPendingAsync());
@@ -185,12 +167,6 @@ public sealed class UploadQueueTests : IAsyncLifetime, IDisposable
         (await _owner.GetJobAsync(_job.Id)).Counters.Programmed.ShouldBe(0);
     }
 
-    private static VirtualTargetSession Part(int seed) => new(new VirtualMcu(TestDevices.Lm3s6965(), (ulong)seed));
 
-    private async Task<Station.Station> OpenStationAsync()
-    {
-        var station = await Station.Station.OpenAsync(new StationOptions { Directory = _temp.File("station"), Time = _time, CloudHttp = _stationHttp });
-        station.Keys.Add(_signer.PublicKey);
-        return station;
-    }
+    private Task<Station.Station> OpenStationAsync() => _rig.OpenStationAsync();
 }
