@@ -37,12 +37,13 @@ public sealed class PostgresServer
     /// database: every key is an ASCII id, and the cluster's default here (C.UTF-8) would send each
     /// index comparison through strcoll.
     /// </summary>
-    public async Task<string> CreateDatabaseAsync()
+    /// <param name="collation">The database's <c>LC_COLLATE</c>.</param>
+    public async Task<string> CreateDatabaseAsync(string collation = "C")
     {
         var name = $"imprint_{Environment.ProcessId}_{Interlocked.Increment(ref _databases)}";
         await using var connection = new NpgsqlConnection(AdminConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0 LC_COLLATE 'C'", connection);
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name} TEMPLATE template0 LC_COLLATE '{collation}'", connection);
         await command.ExecuteNonQueryAsync();
         return $"Host=127.0.0.1;Port={Port};Username=postgres;Database={name}";
     }
