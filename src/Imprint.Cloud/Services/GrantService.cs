@@ -18,7 +18,7 @@ namespace Imprint.Cloud.Services;
 /// account's pools (returned numbers first); and records the reserved units. No in-memory state:
 /// several hosts on one database behave as one.
 /// </summary>
-public sealed class GrantService(CloudDatabase database, TimeProvider time, CloudSigningKey key, CloudOptions options)
+public sealed partial class GrantService(CloudDatabase database, TimeProvider time, CloudSigningKey key, CloudOptions options)
 {
     public async Task<SignedGrant> RequestAsync(StationIdentity station, GrantRequest request, CancellationToken ct)
     {
@@ -34,20 +34,18 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
             throw CloudException.Invalid("jobId", "or imageId is required.");
         }
 
-        // The common case in one round trip, when this host has seen the job before.
+        // The common case: one round trip, together with the grants of the job in flight on this host,
+        // when this host has granted from the job before.
         if (database.Dialect == SqlDialect.Postgres && _jobs.TryGetValue(JobKey(station, request), out var known))
         {
-            try
+            if (await GrantTogetherAsync(station, request.Units, known).ConfigureAwait(false) is { } together)
             {
-                var fast = await database.WriteAsync(s => ReserveInOneRoundTripAsync(s, station, request, known, ct), flushOnCommit: false, ct).ConfigureAwait(false);
-                return Sign(fast);
+                return Sign(together);
             }
-            catch (NotInOneRoundTrip)
-            {
-                // Some check refused (or the job changed): the full path below finds out which, in a
-                // fresh transaction, and remembers the job again if it grants.
-                _jobs.TryRemove(JobKey(station, request), out _);
-            }
+
+            // Some check refused (or the job changed): the full path below finds out which, in a
+            // fresh transaction, and remembers the job again if it grants.
+            _jobs.TryRemove(JobKey(station, request), out _);
         }
 
         // Every grant of a job updates the job's and its pools' rows. Were the commit to wait for
@@ -86,29 +84,6 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
     {
         var payload = JsonSerializer.SerializeToUtf8Bytes(grant, CloudJson.Options);
         return new SignedGrant(grant, Convert.ToBase64String(payload), key.Sign(payload), key.KeyId);
-    }
-
-    /// <summary>
-    /// A grant in one round trip, for a job this host has granted from before (PostgreSQL): the
-    /// nonce, a reservation whose conditional update itself checks everything the full path
-    /// checks (station active, in the job's factory and authorized; job active, unchanged since
-    /// <paramref name="known"/> was read, inside its date window, without a per-station cap; count
-    /// left; no returned serial numbers waiting for reuse), the pools, the units, the commit and
-    /// the durable last-seen write. Any refusal aborts the transaction and throws
-    /// <see cref="NotInOneRoundTrip"/>; the caller then takes the full path, which names the reason.
-    /// </summary>
-    private async Task<Grant> ReserveInOneRoundTripAsync(DbSession s, StationIdentity station, GrantRequest request, KnownJob known, CancellationToken ct)
-    {
-        var now = time.Now();
-        var n = request.Units;
-        var job = new GrantContext { Id = known.Id, FactoryId = known.FactoryId, ImageId = known.ImageId, Revision = known.Revision };
-        var grantId = Ids.New("grt");
-        var expires = now + (long)options.GrantLifetime.TotalMilliseconds;
-        var reclaimAt = expires + (long)options.ResultGrace.TotalMilliseconds;
-        var returned = known.Ordered.Select(_ => new List<long>()).ToArray();
-        var bases = await ReserveAndInsertAsync(s, grantId, station, job, known.Definitions, known.Ordered, returned, n, now, expires, reclaimAt, oneRoundTrip: true, ct).ConfigureAwait(false)
-            ?? throw new NotInOneRoundTrip();
-        return ToGrant(grantId, station, job, known.Definitions, known.Ordered, returned, bases, n, now, expires, reclaimAt);
     }
 
     private static (string AccountId, string Key) JobKey(StationIdentity station, GrantRequest request) =>
@@ -229,7 +204,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         var grantId = Ids.New("grt");
         var expires = now + (long)options.GrantLifetime.TotalMilliseconds;
         var reclaimAt = expires + (long)options.ResultGrace.TotalMilliseconds;
-        var bases = await ReserveAndInsertAsync(s, grantId, station, job, definitions, ordered, returned, n, now, expires, reclaimAt, oneRoundTrip: false, ct).ConfigureAwait(false);
+        var bases = await ReserveAndInsertAsync(s, grantId, station, job, definitions, ordered, returned, n, now, expires, reclaimAt, ct).ConfigureAwait(false);
         if (bases is null)
         {
             throw new ShortOfCount(job.Id, reclaimed);
@@ -291,13 +266,8 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
     /// <paramref name="ordered"/> order), or <see langword="null"/> when the count did not allow
     /// the reservation (the caller then rolls back: the other statements' effects are discarded).
     /// </summary>
-    /// <remarks>
-    /// With <paramref name="oneRoundTrip"/> (PostgreSQL) the batch also records the nonce, the
-    /// reservation also checks what <see cref="ReserveAsync"/> checks before it (see
-    /// <see cref="ReserveInOneRoundTripAsync"/>), and the durable last-seen write follows the commit.
-    /// </remarks>
     private static async Task<long[]?> ReserveAndInsertAsync(DbSession s, string grantId, StationIdentity station, GrantContext job,
-        List<SerialDefinition> definitions, List<SerialDefinition> ordered, List<long>[] returned, int n, long now, long expires, long reclaimAt, bool oneRoundTrip, CancellationToken ct)
+        List<SerialDefinition> definitions, List<SerialDefinition> ordered, List<long>[] returned, int n, long now, long expires, long reclaimAt, CancellationToken ct)
     {
         var p = new BatchParameters();
         p.Add("n", n);
@@ -310,22 +280,11 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         p.Add("now", now);
         p.Add("expires", expires);
         p.Add("reclaimAt", reclaimAt);
-        p.Add("Revision", job.Revision);
-        p.Add("Nonce", station.Nonce);
-        p.Add("NonceKeepUntil", station.NonceKeepUntil);
-        var reserve = "UPDATE jobs SET reserved = reserved + @n WHERE id = @JobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count)"
-            + (oneRoundTrip ? KnownJobStillGrants : "") + " RETURNING 1";
+        const string reserve = "UPDATE jobs SET reserved = reserved + @n WHERE id = @JobId AND status = 'active' AND (max_count IS NULL OR used + reserved + @n <= max_count) RETURNING 1";
         // PostgreSQL runs these statements and the COMMIT in one round trip, so a short count must
         // stop the statements after it: the division by zero aborts the transaction when the
         // job's row was not updated. SQLite's caller sees no row and rolls back.
-        var sql = new StringBuilder();
-        if (oneRoundTrip && station.Nonce is not null)
-        {
-            // A replay aborts the same way.
-            sql.Append(CultureInfo.InvariantCulture, $"WITH used AS ({StationService.NonceInsert}) SELECT 1 / COUNT(*) FROM used;\n");
-        }
-
-        sql.Append(s.Dialect == SqlDialect.Postgres ? $"WITH reserved AS ({reserve}) SELECT 1 / COUNT(*) FROM reserved;\n" : reserve + ";\n");
+        var sql = new StringBuilder(s.Dialect == SqlDialect.Postgres ? $"WITH reserved AS ({reserve}) SELECT 1 / COUNT(*) FROM reserved;\n" : reserve + ";\n");
 
         var fresh = new long[ordered.Count];
         for (var d = 0; d < ordered.Count; d++)
@@ -396,12 +355,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
         try
         {
-            await using var grid = await s.QueryMultipleThenCommitAsync(sql.ToString(), p, oneRoundTrip ? StationService.MarkSeen : null, ct).ConfigureAwait(false);
-            if (oneRoundTrip && station.Nonce is not null)
-            {
-                await grid.ReadSingleAsync<long>().ConfigureAwait(false);
-            }
-
+            await using var grid = await s.QueryMultipleThenCommitAsync(sql.ToString(), p, afterCommit: null, ct).ConfigureAwait(false);
             return await ReadReservationAsync(grid, station, ordered, fresh, n, grantId).ConfigureAwait(false);
         }
         catch (DbException ex) when (ex.SqlState == DivisionByZero)
@@ -440,15 +394,6 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
         }
     }
 
-    /// <summary>The checks of <see cref="ReserveAsync"/>, as conditions of the job's reservation (the job's row is <c>jobs</c>).</summary>
-    private const string KnownJobStillGrants = """
-         AND account_id = @AccountId AND revision = @Revision AND per_station_cap IS NULL
-            AND (valid_from IS NULL OR valid_from <= @now) AND (valid_until IS NULL OR valid_until >= @now)
-            AND EXISTS (SELECT 1 FROM stations st WHERE st.id = @StationId AND st.account_id = jobs.account_id AND st.status = 'active' AND st.factory_id = jobs.factory_id
-                AND (jobs.all_stations <> 0 OR EXISTS (SELECT 1 FROM job_stations js WHERE js.job_id = jobs.id AND js.station_id = st.id)))
-            AND NOT EXISTS (SELECT 1 FROM serial_free f WHERE f.account_id = jobs.account_id)
-        """;
-
     // Jobs this host has granted from, by account and job id (or image id): what a grant in one round trip needs.
     private readonly ConcurrentDictionary<(string AccountId, string Key), KnownJob> _jobs = new();
 
@@ -456,7 +401,7 @@ public sealed class GrantService(CloudDatabase database, TimeProvider time, Clou
 
     private sealed record KnownJob(string Id, long Revision, string FactoryId, string ImageId, List<SerialDefinition> Definitions, List<SerialDefinition> Ordered);
 
-    /// <summary>The one-round-trip grant was refused by one of its checks.</summary>
+    /// <summary>A batch of grants together was refused by one of its checks.</summary>
     private sealed class NotInOneRoundTrip : Exception;
 
     private const string ReserveStation = """

@@ -18,13 +18,20 @@ public sealed class BatchParameters : SqlMapper.IDynamicParameters
 
     public void Add(string name, long? value) => _values.Add((name, value, DbType.Int64));
 
+    /// <summary>An array (PostgreSQL only: <c>text[]</c>, <c>bigint[]</c>), typed by the provider from its elements.</summary>
+    public void AddArray(string name, Array value) => _values.Add((name, value, DbType.Object));
+
     void SqlMapper.IDynamicParameters.AddParameters(IDbCommand command, SqlMapper.Identity identity)
     {
         foreach (var (name, value, type) in _values)
         {
             var p = command.CreateParameter();
             p.ParameterName = name;
-            p.DbType = type;
+            if (type != DbType.Object)
+            {
+                p.DbType = type;
+            }
+
             p.Value = value ?? DBNull.Value;
             command.Parameters.Add(p);
         }

@@ -176,6 +176,48 @@ public abstract class StationProtocolApiTests(CloudFixture fixture) : CloudApiTe
     }
 
     [Fact]
+    public async Task ConcurrentGrants_GrantedTogether_AStationRefusedAmongThem_GetsOnlyItsOwnRefusal()
+    {
+        // On PostgreSQL concurrent grants of one job share a transaction; one refused request must
+        // not cost the others theirs, nor leave anything of it behind.
+        var (owner, account) = await Host.NewAccountAsync();
+        var stations = new List<TestStation>();
+        for (var i = 0; i < 6; i++)
+        {
+            stations.Add(await Host.NewStationAsync(owner, account.DefaultFactory.Id, $"line-{i}"));
+        }
+
+        var job = await RegisterJobAsync(owner, account.DefaultFactory.Id, maxCount: 1000, allStations: false, stationIds: stations.Skip(1).Select(s => s.Id).ToList());
+        Values(await stations[1].Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1))).ShouldBe([1000]);
+
+        var attempts = Enumerable.Range(0, 60).Select(async i =>
+        {
+            var station = stations[i % stations.Count];
+            try
+            {
+                return (station, (SignedGrant?)await station.Client.RequestGrantAsync(new GrantRequest(job.Id, null, 1 + (i % 3))), (HttpStatusCode?)null);
+            }
+            catch (CloudApiException ex)
+            {
+                return (station, null, ex.Status);
+            }
+        });
+        var results = await Task.WhenAll(attempts);
+
+        results.Where(r => r.station == stations[0]).ShouldAllBe(r => r.Item2 == null && r.Item3 == HttpStatusCode.Forbidden);
+        var granted = results.Where(r => r.station != stations[0]).Select(r => r.Item2.ShouldNotBeNull()).ToList();
+        granted.Count.ShouldBe(50);
+        granted.ShouldAllBe(g => StationSignature.VerifyGrant(stations[0].Registration.CloudPublicKey, g));
+        var serials = granted.SelectMany(g => Values(g)).Order().ToList();
+        serials.ShouldBe(Enumerable.Range(1001, serials.Count).Select(v => (long)v).ToList());
+        (await owner.GetJobAsync(job.Id)).Counters.Reserved.ShouldBe(1 + serials.Count);
+        foreach (var g in granted)
+        {
+            g.Grant.Units.Select(u => u.Index).ShouldBe(Enumerable.Range(0, g.Grant.Units.Count));
+        }
+    }
+
+    [Fact]
     public async Task RefusedGrant_LeavesNoTrace_TheNextGrantContinuesTheSerialNumbers()
     {
         // On PostgreSQL the reservation, the pool advance, the unit inserts and the COMMIT are one
