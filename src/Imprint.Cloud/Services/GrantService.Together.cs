@@ -33,6 +33,13 @@ public sealed partial class GrantService
     private async Task<Grant?> GrantTogetherAsync(StationIdentity station, int units, KnownJob known)
     {
         var request = new Together(station, units, known, new TaskCompletionSource<Grant?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_lanes.Count >= MaxKnownJobs)
+        {
+            // Forgetting a running lane is harmless: its job then runs two lanes for a while, whose
+            // batches the database orders like any two transactions.
+            _lanes.Clear();
+        }
+
         var lane = _lanes.GetOrAdd(known.Id, _ => new Lane());
         bool lead;
         lock (lane)
