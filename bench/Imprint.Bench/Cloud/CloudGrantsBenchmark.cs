@@ -146,7 +146,8 @@ internal static class CloudGrantsBenchmark
                 return;
             }
 
-            var records = g.Grant.Units.Select(u => new ProgrammingRecord(Guid.NewGuid().ToString(), g.Grant.Id, u.Index, g.Grant.IssuedAt, g.Grant.IssuedAt.AddSeconds(2),
+            // Record ids as stations make them: ULIDs, which sort by the time the unit started.
+            var records = g.Grant.Units.Select(u => new ProgrammingRecord(Imprint.Station.Internal.Ulid.New(DateTimeOffset.UtcNow), g.Grant.Id, u.Index, g.Grant.IssuedAt, g.Grant.IssuedAt.AddSeconds(2),
                 UnitResult.Success, CustomData: new Dictionary<string, string> { ["uid"] = "00112233445566778899AABB" })).ToList();
             await s.ReportResultsAsync(records);
         };
