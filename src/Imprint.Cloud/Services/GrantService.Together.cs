@@ -2,11 +2,9 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Imprint.Cloud.Internal;
 using Imprint.Cloud.Security;
 using Imprint.Cloud.Storage;
-using Imprint.Projects;
 using Imprint.Sdk.Cloud;
 
 namespace Imprint.Cloud.Services;
@@ -183,16 +181,7 @@ public sealed partial class GrantService
         p.AddArray("uGrant", unitGrants.ToArray());
         p.AddArray("uIdx", unitIdx.ToArray());
         p.AddArray("uStation", unitStations.ToArray());
-        var position = ordered.Select((d, i) => (d, i)).ToDictionary(x => x.d.Name, x => x.i, StringComparer.Ordinal);
-        string ValueSql(int d) => $"CAST(p{d}.b + (u.k - 1) * @step{d} AS TEXT)";
-        var serialsSql = known.Definitions.Count == 0 ? "'[]'"
-            : "'[' || " + string.Join(" || ',' || ", known.Definitions.Select(def =>
-            {
-                var d = position[def.Name];
-                p.Add($"j{d}", JsonSerializer.Serialize(new SerialValue(def.Name, def.Pool, 0), CloudJson.Options)[..^2]);
-                return $"@j{d} || {ValueSql(d)} || '}}'";
-            })) + " || ']'";
-        var keySql = known.Definitions.Count == 0 ? "' '" : "' ' || " + string.Join(" || ' ' || ", known.Definitions.Select(def => ValueSql(position[def.Name]))) + " || ' '";
+        var (serialsSql, keySql) = UnitSerialsSql(known.Definitions, ordered, p, d => $"CAST(p{d}.b + (u.k - 1) * @step{d} AS TEXT)");
         sql.Append(CultureInfo.InvariantCulture, $"""
             INSERT INTO grant_units (grant_id, idx, account_id, factory_id, job_id, image_id, station_id, state, issued_at, expires_at, reclaim_at, serials, serial_key)
             SELECT u.grant_id, u.idx, @AccountId, @FactoryId, @JobId, @ImageId, u.station_id, 'reserved', @now, @expires, @reclaimAt, {serialsSql}, {keySql}

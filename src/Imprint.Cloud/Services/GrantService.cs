@@ -319,16 +319,7 @@ public sealed partial class GrantService(CloudDatabase database, TimeProvider ti
             sql.Append(')');
         }
 
-        var position = ordered.Select((d, i) => (d, i)).ToDictionary(x => x.d.Name, x => x.i, StringComparer.Ordinal);
-        string ValueSql(int d) => fresh[d] > 0 ? $"CAST(v.a{d} + v.u{d} * p{d}.b AS TEXT)" : $"CAST(v.a{d} AS TEXT)";
-        var serialsSql = definitions.Count == 0 ? "'[]'"
-            : "'[' || " + string.Join(" || ',' || ", definitions.Select(def =>
-            {
-                var d = position[def.Name];
-                p.Add($"j{d}", JsonSerializer.Serialize(new SerialValue(def.Name, def.Pool, 0), CloudJson.Options)[..^2]);
-                return $"@j{d} || {ValueSql(d)} || '}}'";
-            })) + " || ']'";
-        var keySql = definitions.Count == 0 ? "' '" : "' ' || " + string.Join(" || ' ' || ", definitions.Select(def => ValueSql(position[def.Name]))) + " || ' '";
+        var (serialsSql, keySql) = UnitSerialsSql(definitions, ordered, p, d => fresh[d] > 0 ? $"CAST(v.a{d} + v.u{d} * p{d}.b AS TEXT)" : $"CAST(v.a{d} AS TEXT)");
         sql.Append(CultureInfo.InvariantCulture, $"""
             )
             INSERT INTO grant_units (grant_id, idx, account_id, factory_id, job_id, image_id, station_id, state, issued_at, expires_at, reclaim_at, serials, serial_key)
@@ -362,6 +353,28 @@ public sealed partial class GrantService(CloudDatabase database, TimeProvider ti
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// The SQL expressions of a unit's <c>serials</c> (JSON) and <c>serial_key</c> columns, given
+    /// the SQL of each pool's value (<paramref name="valueSql"/>, by position in <paramref name="ordered"/>).
+    /// </summary>
+    private static (string Serials, string Key) UnitSerialsSql(List<SerialDefinition> definitions, List<SerialDefinition> ordered, BatchParameters p, Func<int, string> valueSql)
+    {
+        if (definitions.Count == 0)
+        {
+            return ("'[]'", "' '");
+        }
+
+        var position = ordered.Select((d, i) => (d, i)).ToDictionary(x => x.d.Name, x => x.i, StringComparer.Ordinal);
+        var serials = "'[' || " + string.Join(" || ',' || ", definitions.Select(def =>
+        {
+            var d = position[def.Name];
+            p.Add($"j{d}", JsonSerializer.Serialize(new SerialValue(def.Name, def.Pool, 0), CloudJson.Options)[..^2]);
+            return $"@j{d} || {valueSql(d)} || '}}'";
+        })) + " || ']'";
+        var key = "' ' || " + string.Join(" || ' ' || ", definitions.Select(def => valueSql(position[def.Name]))) + " || ' '";
+        return (serials, key);
     }
 
     private static async Task<long[]?> ReadReservationAsync(SqlMapper.GridReader grid, StationIdentity station, List<SerialDefinition> ordered, long[] fresh, int n, string grantId)
