@@ -253,32 +253,25 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
     private static async Task<IEnumerable<InsertedRow>> InsertRecordsAsync(
         DbSession s, StationIdentity station, (int Index, ProgrammingRecord Record)[] chunk, long now, CancellationToken ct)
     {
-        var rows = JsonRows.Write(chunk, (json, item) =>
-        {
-            var r = item.Record;
-            json.WriteString("id", r.Id);
-            json.WriteString("grant_id", r.GrantId);
-            json.WriteNumber("idx", r.UnitIndex);
-            json.WriteNumber("started_at", r.StartedAt.ToUnixTimeMilliseconds());
-            json.WriteNumber("finished_at", r.FinishedAt.ToUnixTimeMilliseconds());
-            json.WriteNumber("duration_ms", (long)(r.FinishedAt - r.StartedAt).TotalMilliseconds);
-            json.WriteString("result", r.Result == UnitResult.Success ? "success" : "failure");
-            json.WriteString("failure_step", r.FailureStep);
-            json.WriteString("failure_message", r.FailureMessage);
-            json.WriteString("custom_data", Json.Write(r.CustomData ?? new Dictionary<string, string>()));
-            json.WriteString("test_results", Json.Write(r.TestResults ?? []));
-            json.WriteString("dynamic_data", Json.Write(r.DynamicData ?? new Dictionary<string, string>()));
-            json.WriteString("steps", Json.Write(r.Steps ?? new Dictionary<string, long>()));
-        });
         var p = new BatchParameters();
         p.Add("AccountId", station.AccountId);
         p.Add("StationId", station.StationId);
         p.Add("now", now);
-        p.Add("rows", rows);
-        var v = JsonRows.From(s.Dialect, "rows", "v",
-            ("id", "TEXT"), ("grant_id", "TEXT"), ("idx", "BIGINT"), ("started_at", "BIGINT"), ("finished_at", "BIGINT"), ("duration_ms", "BIGINT"),
-            ("result", "TEXT"), ("failure_step", "TEXT"), ("failure_message", "TEXT"), ("custom_data", "TEXT"), ("test_results", "TEXT"),
-            ("dynamic_data", "TEXT"), ("steps", "TEXT"));
+        var v = new RowSet<(int Index, ProgrammingRecord Record)>(chunk)
+            .Text("id", i => i.Record.Id)
+            .Text("grant_id", i => i.Record.GrantId)
+            .Integer("idx", i => i.Record.UnitIndex)
+            .Integer("started_at", i => i.Record.StartedAt.ToUnixTimeMilliseconds())
+            .Integer("finished_at", i => i.Record.FinishedAt.ToUnixTimeMilliseconds())
+            .Integer("duration_ms", i => (long)(i.Record.FinishedAt - i.Record.StartedAt).TotalMilliseconds)
+            .Text("result", i => i.Record.Result == UnitResult.Success ? "success" : "failure")
+            .Text("failure_step", i => i.Record.FailureStep)
+            .Text("failure_message", i => i.Record.FailureMessage)
+            .Text("custom_data", i => Json.Write(i.Record.CustomData ?? new Dictionary<string, string>()))
+            .Text("test_results", i => Json.Write(i.Record.TestResults ?? []))
+            .Text("dynamic_data", i => Json.Write(i.Record.DynamicData ?? new Dictionary<string, string>()))
+            .Text("steps", i => Json.Write(i.Record.Steps ?? new Dictionary<string, long>()))
+            .From(s.Dialect, p, "v");
 
         // Each record finds its unit by the primary key. On PostgreSQL the lookup is fenced
         // (LATERAL ... OFFSET 0) so the planner cannot trade it for a scan of the station's units:
@@ -306,15 +299,13 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         // the partial index on reserved units, and the planner, misled by stale statistics, then
         // scanned every reserved unit of every station instead of looking up 500 primary keys.
         var p = new BatchParameters();
-        p.Add("rows", JsonRows.Write(chunk, (json, item) =>
-        {
-            json.WriteString("grant_id", item.Record.GrantId);
-            json.WriteNumber("idx", item.Record.UnitIndex);
-            json.WriteString("state", item.Record.Result == UnitResult.Success ? "succeeded" : "failed");
-            json.WriteString("record_id", item.Record.Id);
-            json.WriteString("open", "reserved");
-        }));
-        var v = JsonRows.From(s.Dialect, "rows", "v", ("grant_id", "TEXT"), ("idx", "BIGINT"), ("state", "TEXT"), ("record_id", "TEXT"), ("open", "TEXT"));
+        var v = new RowSet<(int Index, ProgrammingRecord Record)>(chunk)
+            .Text("grant_id", i => i.Record.GrantId)
+            .Integer("idx", i => i.Record.UnitIndex)
+            .Text("state", i => i.Record.Result == UnitResult.Success ? "succeeded" : "failed")
+            .Text("record_id", i => i.Record.Id)
+            .Text("open", _ => "reserved")
+            .From(s.Dialect, p, "v");
         var sql = $"""
             UPDATE grant_units SET state = v.state, record_id = v.record_id FROM {v}
             WHERE grant_units.grant_id = v.grant_id AND grant_units.idx = v.idx AND grant_units.state = v.open
@@ -346,13 +337,11 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
         {
             var p = new BatchParameters();
             p.Add("accountId", accountId);
-            p.Add("rows", JsonRows.Write(chunk, (json, u) =>
-            {
-                json.WriteString("pool", u.Pool);
-                json.WriteNumber("value", u.Value);
-                json.WriteString("record_id", u.RecordId);
-            }));
-            var v = JsonRows.From(s.Dialect, "rows", "v", ("pool", "TEXT"), ("value", "BIGINT"), ("record_id", "TEXT"));
+            var v = new RowSet<(string Pool, long Value, string RecordId)>(chunk)
+                .Text("pool", u => u.Pool)
+                .Integer("value", u => u.Value)
+                .Text("record_id", u => u.RecordId)
+                .From(s.Dialect, p, "v");
             await s.ExecuteAsync($"INSERT INTO serial_used (account_id, pool, value, record_id) SELECT @accountId, v.pool, v.value, v.record_id FROM {v}", p, ct).ConfigureAwait(false);
         }
     }
