@@ -212,7 +212,7 @@ public sealed class RecordService(CloudDatabase database, TimeProvider time, Clo
                 $"records[{index}]: unit {r.UnitIndex} of grant '{r.GrantId}' was already reported as record '{other}'.");
         }
 
-        await s.ExecuteAsync("UPDATE records SET late = 1 WHERE seq = @Seq", new { inserted.Seq }, ct).ConfigureAwait(false);
+        await s.ExecuteAsync("UPDATE records SET late = 1 WHERE account_id = @AccountId AND seq = @Seq", new { station.AccountId, inserted.Seq }, ct).ConfigureAwait(false);
         if (!success)
         {
             await s.ExecuteAsync("UPDATE jobs SET failed = failed + 1 WHERE id = @JobId", new { unit.JobId }, ct).ConfigureAwait(false);
