@@ -173,10 +173,17 @@ internal static class CloudGrantsBenchmark
         return grants.ToDictionary(g => g.s, g => g.queue);
     }
 
-    /// <summary>A successful record for each unit of the grant, with ids as stations make them (ULIDs, which sort by start time).</summary>
+    /// <summary>
+    /// A successful record for each unit of the grant, as a line makes them: ids are ULIDs (which
+    /// sort by start time) and units start one after another, each programmed in 2 seconds.
+    /// </summary>
     private static List<ProgrammingRecord> RecordsFor(SignedGrant g) =>
-        g.Grant.Units.Select(u => new ProgrammingRecord(Imprint.Station.Internal.Ulid.New(DateTimeOffset.UtcNow), g.Grant.Id, u.Index, g.Grant.IssuedAt,
-            g.Grant.IssuedAt.AddSeconds(2), UnitResult.Success, CustomData: new Dictionary<string, string> { ["uid"] = "00112233445566778899AABB" })).ToList();
+        g.Grant.Units.Select(u =>
+        {
+            var started = g.Grant.IssuedAt.AddMilliseconds(10 * u.Index);
+            return new ProgrammingRecord(Imprint.Station.Internal.Ulid.New(DateTimeOffset.UtcNow), g.Grant.Id, u.Index, started, started.AddSeconds(2),
+                UnitResult.Success, CustomData: new Dictionary<string, string> { ["uid"] = "00112233445566778899AABB" });
+        }).ToList();
 
     private static async Task<(long Count, TimeSpan Elapsed, List<double> LatenciesMs)> LoadAsync<T>(
         IReadOnlyList<StationCloudClient> stations, int concurrency, TimeSpan duration, Func<StationCloudClient, Task<T>> call, int maxPerWorker = int.MaxValue) =>
