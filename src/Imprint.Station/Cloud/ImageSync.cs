@@ -31,6 +31,7 @@ internal sealed class ImageSync(
         foreach (var stale in Directory.EnumerateFiles(directory.ImagesPath, "*" + DownloadSuffix)) File.Delete(stale);
 
         var held = await HeldAsync(cancellationToken);
+        var told = held.ToHashSet(StringComparer.OrdinalIgnoreCase);
         var self = await HeartbeatAsync(cloudUrl, held, cancellationToken);
         var jobs = new List<JobImageSync>(self.Jobs.Count);
         foreach (var job in self.Jobs)
@@ -39,9 +40,10 @@ internal sealed class ImageSync(
         }
 
         // The cloud's station list shows what the station holds: tell it at once, not a minute later.
-        if (jobs.Any(j => j.Outcome == ImageSyncOutcome.Fetched))
+        var now = await HeldAsync(cancellationToken);
+        if (!now.SetEquals(told))
         {
-            await HeartbeatAsync(cloudUrl, await HeldAsync(cancellationToken), cancellationToken);
+            await HeartbeatAsync(cloudUrl, now, cancellationToken);
         }
 
         return new ImageSyncReport(at, jobs);
@@ -71,7 +73,8 @@ internal sealed class ImageSync(
 
         if (held.Contains(job.ImageId))
         {
-            return new(job.JobId, job.ImageId, ImageSyncOutcome.Held, $"the station holds image {job.ImageId} of job {job.JobId} already.");
+            var removed = await ReplacedAsync(job, cancellationToken);
+            return new(job.JobId, job.ImageId, ImageSyncOutcome.Held, $"the station holds image {job.ImageId} of job {job.JobId} already{removed}.");
         }
 
         if (!job.HasImage)
@@ -115,11 +118,12 @@ internal sealed class ImageSync(
 
             var stored = await images.AddAsync(temp, cancellationToken);
             held.Add(stored.ImageId);
+            var removed = await ReplacedAsync(job, cancellationToken);
             var label = stored.Name is null ? $"image {stored.ImageId}" : $"image {stored.Name} ({stored.ImageId})";
             var missing = Missing(stored);
             return new(job.JobId, job.ImageId, ImageSyncOutcome.Fetched, missing is null
-                ? $"downloaded {label} of job {job.JobId} ({size} bytes) and added it to the station."
-                : $"downloaded {label} of job {job.JobId} ({size} bytes) and added it to the station, but it cannot be programmed until {missing}.");
+                ? $"downloaded {label} of job {job.JobId} ({size} bytes) and added it to the station{removed}."
+                : $"downloaded {label} of job {job.JobId} ({size} bytes) and added it to the station{removed}, but it cannot be programmed until {missing}.");
         }
         catch (ImprintException ex)
         {
@@ -129,6 +133,16 @@ internal sealed class ImageSync(
         {
             File.Delete(temp);
         }
+    }
+
+    /// <summary>
+    /// A new revision of a job replaces its old image on the station, once the new one is held:
+    /// the cloud grants no more units for the old one. Returns the clause the reason gains.
+    /// </summary>
+    private async Task<string> ReplacedAsync(StationJob job, CancellationToken cancellationToken)
+    {
+        var removed = await images.ReplaceJobImageAsync(job.JobId, job.ImageId, cancellationToken);
+        return removed.Count == 0 ? "" : $"; removed image {string.Join(", ", removed)} of an earlier revision";
     }
 
     private string? Missing(StoredImage image)

@@ -86,6 +86,24 @@ public sealed class ImageStore(StationDirectory directory, StationState state, K
         File.Delete(path);
     }
 
+    /// <summary>
+    /// Makes <paramref name="imageId"/> job <paramref name="jobId"/>'s image on this station and
+    /// removes the images of the job's earlier revisions (not one with a unit in progress: a
+    /// later call removes it). Images the station never matched to a job are left alone.
+    /// </summary>
+    /// <returns>The ids of the images removed.</returns>
+    internal async Task<IReadOnlyList<string>> ReplaceJobImageAsync(string jobId, string imageId, CancellationToken cancellationToken)
+    {
+        await state.MarkJobImageAsync(imageId, jobId, cancellationToken);
+        var superseded = await state.ListSupersededImagesAsync(jobId, imageId, cancellationToken);
+        foreach (var old in superseded)
+        {
+            await RemoveAsync(old, cancellationToken);
+        }
+
+        return superseded;
+    }
+
     /// <summary>Lists the images held.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The images, oldest first.</returns>

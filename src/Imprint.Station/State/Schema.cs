@@ -86,6 +86,11 @@ internal static class Schema
         ALTER TABLE cloud_outbox ADD COLUMN rejected_status INTEGER;
         ALTER TABLE cloud_outbox ADD COLUMN rejected_message TEXT;
         """,
+        """
+        -- The cloud job whose current image this was when a sync saw it, so that a new revision
+        -- of the job replaces it; NULL for images that no sync has matched to a job.
+        ALTER TABLE images ADD COLUMN job_id TEXT;
+        """,
     ];
 
     public static int CurrentVersion => Migrations.Length;

@@ -43,4 +43,29 @@ public sealed partial class StationState
                 cancellationToken: cancellationToken));
         return [.. rows.Select(r => (r.ImageId, r.Name, r.FileName, (uint)r.FileCrc, r.Size, ParseTime(r.AddedAt)))];
     }
+
+    /// <summary>Notes that the image is job <paramref name="jobId"/>'s current one (ids compare case-insensitively, as the cloud's do).</summary>
+    internal async Task MarkJobImageAsync(string imageId, string jobId, CancellationToken cancellationToken)
+    {
+        await using var connection = Connect();
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE images SET job_id = @jobId WHERE lower(image_id) = lower(@imageId)", new { imageId, jobId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>
+    /// The images held for job <paramref name="jobId"/> other than its current one, except those
+    /// with a unit in progress (recovery reports such a unit by its image).
+    /// </summary>
+    internal async Task<IReadOnlyList<string>> ListSupersededImagesAsync(string jobId, string currentImageId, CancellationToken cancellationToken)
+    {
+        await using var connection = Connect();
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT image_id FROM images WHERE job_id = @jobId AND lower(image_id) <> lower(@currentImageId)
+                AND image_id NOT IN (SELECT image_id FROM units_in_progress) ORDER BY added_at, image_id
+            """,
+            new { jobId, currentImageId },
+            cancellationToken: cancellationToken));
+        return [.. rows];
+    }
 }

@@ -151,17 +151,42 @@ public sealed class ImageSyncTests : IAsyncLifetime
         var revised = await station.Cloud.SyncImagesAsync();
 
         revised.Jobs.Single(j => j.JobId == job.Id).ShouldBe(new JobImageSync(job.Id, second.Id, ImageSyncOutcome.Fetched,
-            $"downloaded image job-a ({second.Id}) of job {job.Id} ({second.Bytes.Length} bytes) and added it to the station."));
+            $"downloaded image job-a ({second.Id}) of job {job.Id} ({second.Bytes.Length} bytes) and added it to the station; removed image {first.Id} of an earlier revision."));
         var record = await station.ProgramAsync(second.Id, CloudStationRig.Part(3));
         record.Result.ShouldBe(StationResult.Pass);
         record.ImageId.ShouldBe(second.Id);
+        (await station.Images.FindAsync(first.Id)).ShouldBeNull();
+        File.Exists(station.Images.PathOf(first.Id)).ShouldBeFalse();
+        (await _owner.ListStationsAsync(_account.DefaultFactory.Id)).ShouldHaveSingleItem().Images.ShouldBe([second.Id]);
+    }
+
+    [Fact]
+    public async Task Sync_ReplacesAJobsImageOnlyOnceTheNewRevisionIsHeld_AndLeavesImagesOfNoJob()
+    {
+        var (job, first) = await PublishAsync("job-a", seed: 21);
+        var other = await WriteImageAsync("job-b", seed: 22);
+        await using var station = await OpenStationAsync(withKey: true);
+        await station.Images.AddAsync(other.Path);
+        (await station.Cloud!.SyncImagesAsync()).Jobs.ShouldHaveSingleItem().Outcome.ShouldBe(ImageSyncOutcome.Fetched);
+
+        // A revision whose image cannot be downloaded yet (not uploaded to the cloud): the old image stays.
+        var second = await WriteImageAsync("job-a", seed: 23);
+        await _owner.ReviseJobAsync(job.Id, new JobRevisionRequest(second.Id, second.Sha256, Encrypted: true));
+        (await station.Cloud.SyncImagesAsync()).Jobs.ShouldHaveSingleItem().Outcome.ShouldBe(ImageSyncOutcome.Skipped);
         (await station.Images.FindAsync(first.Id)).ShouldNotBeNull();
+
+        // Delivered to the station directly: the next sync sees the job's image held and removes the old one.
+        await station.Images.AddAsync(second.Path);
+        (await station.Cloud.SyncImagesAsync()).Jobs.ShouldHaveSingleItem().ShouldBe(new JobImageSync(job.Id, second.Id, ImageSyncOutcome.Held,
+            $"the station holds image {second.Id} of job {job.Id} already; removed image {first.Id} of an earlier revision."));
+        (await station.Images.ListAsync()).Select(i => i.ImageId).Order(StringComparer.Ordinal).ShouldBe(new[] { other.Id, second.Id }.Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task Daemon_SyncsAtStart_AndEveryInterval_AndOnRequest_AndStopsCleanly()
     {
         var (job, first) = await PublishAsync("job-a", seed: 9);
+        PublishedImage second;
         _rig.Time.AutoAdvance = false;
         var runs = Channel.CreateUnbounded<CloudSyncRun>();
         var server = await StationServer.StartAsync(new StationServerOptions
@@ -180,7 +205,7 @@ public sealed class ImageSyncTests : IAsyncLifetime
             var fetched = start.Images!.Jobs.ShouldHaveSingleItem();
             (fetched.JobId, fetched.ImageId, fetched.Outcome).ShouldBe((job.Id, first.Id, ImageSyncOutcome.Fetched));
 
-            var second = await WriteImageAsync("job-a", seed: 10);
+            second = await WriteImageAsync("job-a", seed: 10);
             await _owner.ReviseJobAsync(job.Id, new JobRevisionRequest(second.Id, second.Sha256, Encrypted: true));
             await using (var blob = File.OpenRead(second.Path)) await _owner.UploadJobImageAsync(job.Id, blob);
 
@@ -209,8 +234,9 @@ public sealed class ImageSyncTests : IAsyncLifetime
             uploads.GetProperty("rejected").GetArrayLength().ShouldBe(0);
         }
 
-        // Stopped: the folder is free again and no download file was left behind.
-        Directory.GetFiles(Path.Combine(_stationDir, "images")).Length.ShouldBe(2);
+        // Stopped: the folder is free again, no download file was left behind, and the new
+        // revision's image replaced the first one.
+        Directory.GetFiles(Path.Combine(_stationDir, "images")).Select(Path.GetFileName).ShouldBe([second.Id + ".imp"]);
         await using var reopened = await OpenStationAsync();
     }
 

@@ -1,5 +1,6 @@
 using Imprint.Projects;
 using Imprint.Station;
+using Imprint.Station.Images;
 using Imprint.Station.Records;
 using Imprint.Station.State;
 using Imprint.Testing;
@@ -149,6 +150,27 @@ public sealed class StationStateTests : IDisposable
         log.Select(r => r.Result).ShouldBe([UnitResult.Pass, UnitResult.Fail, UnitResult.Pass]);
         (await state.CountRecordsAsync()).ShouldBe(3);
         (await state.ReadRecentAsync(2)).Select(r => r.Id).ShouldBe(ids[1..]);
+    }
+
+    [Fact]
+    public async Task SupersededImages_OfTheJobOnly_NotWhileAUnitOfThemIsInProgress()
+    {
+        var state = StationState.Open(_directory);
+        foreach (var id in new[] { "img-old", "img-new", "img-other", "img-loose" })
+        {
+            await state.UpsertImageAsync(new StoredImage(id, id, ImageType.Job, null, "signer", 0, 1, _time.GetUtcNow(), id + ".imp"), default);
+        }
+
+        await state.MarkJobImageAsync("img-old", "job-a", default);
+        await state.MarkJobImageAsync("img-other", "job-b", default);
+        var lease = await state.BeginUnitAsync(Start(imageId: "img-old"));
+        await state.MarkJobImageAsync("IMG-NEW", "job-a", default);
+
+        // A unit of the old image is still running: it stays until a later sync.
+        (await state.ListSupersededImagesAsync("job-a", "img-new", default)).ShouldBeEmpty();
+        await state.FinishUnitAsync(Record(lease, UnitResult.Pass, imageId: "img-old"));
+        (await state.ListSupersededImagesAsync("job-a", "IMG-NEW", default)).ShouldBe(["img-old"]);
+        (await state.ListSupersededImagesAsync("job-b", "img-other", default)).ShouldBeEmpty();
     }
 
     private UnitStart Start(string imageId = "img-1", Restrictions? restrictions = null, SerialDefinition? serial = null) =>
