@@ -116,7 +116,7 @@ public sealed class Station : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(cloudUrl);
         ArgumentException.ThrowIfNullOrEmpty(token);
-        var registration = await Imprint.Sdk.Cloud.StationCloudClient.RegisterAsync(_cloudHttp, cloudUrl, token, Identity.Key, name ?? Identity.Id, SoftwareVersion, cancellationToken);
+        var registration = await Imprint.Sdk.Cloud.StationCloudClient.RegisterAsync(_cloudHttp, cloudUrl, token, Identity.Key, name ?? Identity.Id, SoftwareVersion, _options.Time, cancellationToken);
         var settings = new CloudSettings(
             cloudUrl.ToString(), registration.StationId, registration.AccountId, registration.FactoryId, registration.CloudKeyId, registration.CloudPublicKey);
         await settings.SaveAsync(Directory, cancellationToken);

@@ -27,7 +27,7 @@ public static class StationProtocolApi
     /// Registration is signed like every station request, but with the key it registers (there is
     /// no station yet): the body is read here, as the bytes that were signed, before it is bound.
     /// </summary>
-    public static async Task<Created<StationRegistration>> Register(HttpContext context, StationService stations, CloudOptions options, CancellationToken ct)
+    public static async Task<Created<StationRegistration>> Register(HttpContext context, StationService stations, CloudOptions options, TimeProvider time, CancellationToken ct)
     {
         var body = await SignedRequest.ReadBodyAsync(context, options.MaxRequestBytes);
         RegisterStationRequest? request;
@@ -48,6 +48,11 @@ public static class StationProtocolApi
 
         var signed = SignedRequest.Read(context.Request, withStation: false, out var malformed)
             ?? throw new CloudException(CloudErrorKind.Unauthorized, "Registration not signed", malformed);
+        if (signed.SkewProblem(time, options.ClockSkew, "registration") is { } skewed)
+        {
+            throw new CloudException(CloudErrorKind.Unauthorized, "Registration timestamp refused", skewed);
+        }
+
         var registration = await stations.RegisterAsync(request, signed.Canonical(context, body), signed.Signature, ct);
         return TypedResults.Created((string?)null, registration);
     }

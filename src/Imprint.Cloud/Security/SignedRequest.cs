@@ -48,6 +48,20 @@ internal sealed record SignedRequest(string StationId, long Timestamp, string No
         return new SignedRequest(stationId, timestamp, nonce, signature);
     }
 
+    /// <summary>
+    /// A one-sentence refusal when the timestamp is further than <paramref name="allowed"/> from the
+    /// cloud's clock, else <see langword="null"/>: a captured request cannot be replayed later.
+    /// </summary>
+    public string? SkewProblem(TimeProvider time, TimeSpan allowed, string what)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var off = time.GetUtcNow().ToUnixTimeSeconds() - Timestamp;
+        var skew = (long)allowed.TotalSeconds;
+        return Math.Abs(off) > skew
+            ? $"The {what} timestamp is {off} s off the cloud's clock; at most ±{skew} s is accepted (check the station's clock)."
+            : null;
+    }
+
     /// <summary>Reads the whole body (bounded by the endpoint's body limit) and rewinds it for the endpoint's own binding.</summary>
     public static async Task<byte[]> ReadBodyAsync(HttpContext context, long limit)
     {

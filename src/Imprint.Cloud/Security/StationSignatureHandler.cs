@@ -35,11 +35,10 @@ internal sealed class StationSignatureHandler(
         }
 
         var (stationId, timestamp, nonce) = (signed.StationId, signed.Timestamp, signed.Nonce);
-        var now = TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         var skew = (long)cloud.ClockSkew.TotalSeconds;
-        if (Math.Abs(now - timestamp) > skew)
+        if (signed.SkewProblem(TimeProvider, cloud.ClockSkew, "request") is { } skewed)
         {
-            return Fail($"The request timestamp is {now - timestamp} s off the cloud's clock; at most ±{skew} s is accepted (check the station's clock).");
+            return Fail(skewed);
         }
 
         var nonceInTransaction = Context.GetEndpoint()?.Metadata.GetMetadata<NonceInTransactionMetadata>() is not null;

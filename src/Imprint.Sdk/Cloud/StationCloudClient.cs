@@ -44,15 +44,16 @@ public sealed class StationCloudClient
     /// <param name="key">The station's key pair: the public half is registered, the private half signs the registration.</param>
     /// <param name="name">The station's name.</param>
     /// <param name="softwareVersion">The station's software version.</param>
+    /// <param name="time">The clock for the signed timestamp (the cloud refuses one outside its allowed skew); the default is the system clock.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The station id, account, factory and the cloud's grant-signing public key.</returns>
     public static async Task<StationRegistration> RegisterAsync(
-        HttpClient http, Uri cloudUrl, string token, ECDsa key, string name, string? softwareVersion, CancellationToken cancellationToken = default)
+        HttpClient http, Uri cloudUrl, string token, ECDsa key, string name, string? softwareVersion, TimeProvider? time = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(http);
         ArgumentNullException.ThrowIfNull(key);
         var body = new RegisterStationRequest(token, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), name, softwareVersion);
-        using var request = SignRegistration(cloudUrl, body, key);
+        using var request = SignRegistration(cloudUrl, body, key, time);
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return await CloudHttp.ReadAsync<StationRegistration>(response, cancellationToken).ConfigureAwait(false);
     }

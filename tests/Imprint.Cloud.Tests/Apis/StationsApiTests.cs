@@ -31,12 +31,12 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
         var token = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest("smt", 5));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var uri = new Uri(Host.BaseUrl);
-        await StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "a", null);
-        await Refused(() => StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "b", null), HttpStatusCode.Unauthorized, "already used");
+        await StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "a", null, Host.Time);
+        await Refused(() => StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "b", null, Host.Time), HttpStatusCode.Unauthorized, "already used");
 
         var late = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest(null, 5));
         await using var later = await Fixture.StartHostAsync(new FakeTimeProvider(Host.Time.GetUtcNow().AddMinutes(6)));
-        await Refused(() => StationCloudClient.RegisterAsync(later.Http, new Uri(later.BaseUrl), late.Token, key, "c", null), HttpStatusCode.Unauthorized, "expired");
+        await Refused(() => StationCloudClient.RegisterAsync(later.Http, new Uri(later.BaseUrl), late.Token, key, "c", null, later.Time), HttpStatusCode.Unauthorized, "expired");
         (await owner.ListStationsAsync()).Count.ShouldBe(1);
         (await owner.ListStationsAsync()).Single().Group.ShouldBe("smt");
     }
@@ -47,7 +47,7 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
         var (owner, account) = await Host.NewAccountAsync();
         var token = await owner.CreateProvisioningTokenAsync(account.DefaultFactory.Id, new ProvisioningTokenRequest());
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP384);
-        await Refused(() => StationCloudClient.RegisterAsync(Host.Http, new Uri(Host.BaseUrl), token.Token, key, "x", null), HttpStatusCode.BadRequest, "stations use ECDSA P-256");
+        await Refused(() => StationCloudClient.RegisterAsync(Host.Http, new Uri(Host.BaseUrl), token.Token, key, "x", null, Host.Time), HttpStatusCode.BadRequest, "stations use ECDSA P-256");
     }
 
     [Fact]
@@ -61,13 +61,13 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
         var body = new RegisterStationRequest(token.Token, Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()), "line-9", "1.0.0");
 
         // Someone holding the token registers a key whose private half they do not hold (signed with another key).
-        using (var mismatched = StationCloudClient.SignRegistration(uri, body, other))
+        using (var mismatched = StationCloudClient.SignRegistration(uri, body, other, Host.Time))
         {
             await ShouldBeProblem(await Host.Http.SendAsync(mismatched), "Registration signature refused", "does not verify with the public key it registers");
         }
 
         // A signature that is no signature at all.
-        using (var forged = StationCloudClient.SignRegistration(uri, body, key))
+        using (var forged = StationCloudClient.SignRegistration(uri, body, key, Host.Time))
         {
             forged.Headers.Remove(StationSignature.SignatureHeader);
             forged.Headers.Add(StationSignature.SignatureHeader, Convert.ToBase64String(new byte[64]));
@@ -75,11 +75,18 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
         }
 
         // Signed by the right key, but the token in the body was changed after signing.
-        using (var tampered = StationCloudClient.SignRegistration(uri, body with { Token = "pt_other" }, key))
+        using (var tampered = StationCloudClient.SignRegistration(uri, body with { Token = "pt_other" }, key, Host.Time))
         {
             tampered.Content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body, CloudJson.Options));
             tampered.Content.Headers.ContentType = new("application/json");
             await ShouldBeProblem(await Host.Http.SendAsync(tampered), "Registration signature refused", "does not verify");
+        }
+
+        // Signed by the right key, but at a time outside the allowed clock skew (a captured registration replayed later).
+        using (var stale = StationCloudClient.SignRegistration(uri, body, key, new FakeTimeProvider(Host.Time.GetUtcNow().AddMinutes(-10))))
+        {
+            await ShouldBeProblem(await Host.Http.SendAsync(stale), "Registration timestamp refused",
+                "The registration timestamp is 600 s off the cloud's clock; at most ±300 s is accepted (check the station's clock).");
         }
 
         // Unsigned, as a station from before registrations were signed sends it.
@@ -92,7 +99,7 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
         (await owner.ListAuditAsync()).Select(a => a.Action).ShouldNotContain("station.register");
 
         // The token was not used up by any of them.
-        var registration = await StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "line-9", "1.0.0");
+        var registration = await StationCloudClient.RegisterAsync(Host.Http, uri, token.Token, key, "line-9", "1.0.0", Host.Time);
         registration.FactoryId.ShouldBe(account.DefaultFactory.Id);
         var station = new StationCloudClient(Host.Http, uri, registration.StationId, key, Host.Time);
         (await station.HeartbeatAsync(new HeartbeatRequest("1.0.1", null))).StationId.ShouldBe(registration.StationId);
@@ -110,7 +117,7 @@ public abstract class StationsApiTests(CloudFixture fixture) : CloudApiTests(fix
         response.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         (await response.Content.ReadAsStringAsync()).ShouldContain("Malformed JSON");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        await StationCloudClient.RegisterAsync(Host.Http, new Uri(Host.BaseUrl), token.Token, key, "ok", null);
+        await StationCloudClient.RegisterAsync(Host.Http, new Uri(Host.BaseUrl), token.Token, key, "ok", null, Host.Time);
     }
 
     [Fact]

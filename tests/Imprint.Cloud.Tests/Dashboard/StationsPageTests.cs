@@ -29,7 +29,7 @@ public sealed class StationsPageTests(DashboardFixture fixture)
         token.ShouldStartWith("pt_");
         await browser.ScreenshotAsync("stations-token");
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var registration = await StationCloudClient.RegisterAsync(fixture.Host.Http, new Uri(fixture.Host.BaseUrl), token, key, "west-1", "2.3.4");
+        var registration = await StationCloudClient.RegisterAsync(fixture.Host.Http, new Uri(fixture.Host.BaseUrl), token, key, "west-1", "2.3.4", fixture.Host.Time);
         registration.FactoryId.ShouldBe(west.Id);
 
         await browser.GoAsync("/stations");

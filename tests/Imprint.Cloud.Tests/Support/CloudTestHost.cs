@@ -60,7 +60,7 @@ internal sealed class CloudTestHost : IAsyncDisposable
     {
         var token = await owner.CreateProvisioningTokenAsync(factoryId, new ProvisioningTokenRequest());
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var registration = await StationCloudClient.RegisterAsync(Http, new Uri(BaseUrl), token.Token, key, name, "1.0.0");
+        var registration = await StationCloudClient.RegisterAsync(Http, new Uri(BaseUrl), token.Token, key, name, "1.0.0", Time);
         return new TestStation(registration, key, new StationCloudClient(Http, new Uri(BaseUrl), registration.StationId, key, Time));
     }
 
