@@ -2,6 +2,7 @@
 var benchmarks = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.OrdinalIgnoreCase);
 benchmarks["station"] = Imprint.Bench.Station.StationBench.RunAsync;
 benchmarks["hex2bin"] = Imprint.Bench.Firmware.Hex2BinBenchmark.RunAsync;
+benchmarks["hex-merge"] = Imprint.Bench.Firmware.HexMergeBenchmark.RunAsync;
 benchmarks["virtual-program"] = Imprint.Bench.VirtualProgramBenchmark.RunAsync;
 benchmarks["image"] = Imprint.Bench.ImageBenchmark.RunAsync;
 benchmarks["qemu-program"] = Imprint.Bench.QemuProgramBenchmark.RunAsync;

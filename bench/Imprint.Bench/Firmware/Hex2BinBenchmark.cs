@@ -101,7 +101,7 @@ internal static class Hex2BinBenchmark
         return 0;
     }
 
-    private static async Task RunAsync(string file, string[] args)
+    internal static async Task RunAsync(string file, string[] args)
     {
         var psi = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
@@ -118,7 +118,7 @@ internal static class Hex2BinBenchmark
         }
     }
 
-    private static string? Option(string[] args, string name)
+    internal static string? Option(string[] args, string name)
     {
         int i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
@@ -128,13 +128,13 @@ internal static class Hex2BinBenchmark
         ? long.Parse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)
         : long.Parse(text, CultureInfo.InvariantCulture);
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted[sorted.Count / 2];
     }
 
-    private static string LoadAverage()
+    internal static string LoadAverage()
     {
         try
         {
@@ -146,7 +146,7 @@ internal static class Hex2BinBenchmark
         }
     }
 
-    private static string FindRoot()
+    internal static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -9,7 +9,9 @@ namespace Imprint.Memory;
 /// Placing bytes over bytes already present is accepted when they are equal and refused
 /// with a <see cref="MemoryConflictException"/> naming both inputs when they differ.
 /// Appending at the end of the last segment is amortized O(1), so record-by-record readers
-/// stay linear in the size of their input.
+/// stay linear in the size of their input; so is filling a gap next to a segment (merging two
+/// interleaved inputs grows the segment in place), and the inputs' names are kept as sorted,
+/// non-overlapping ranges, found by binary search.
 /// </remarks>
 public sealed class MemoryImage
 {
@@ -17,6 +19,8 @@ public sealed class MemoryImage
     public const ulong AddressSpaceEnd = 0x1_0000_0000UL;
 
     private readonly List<Chunk> _chunks = [];
+    // Which input placed each byte: sorted by address, non-overlapping, covering exactly the
+    // bytes held; the first input to place a byte keeps it.
     private readonly List<SourceRange> _sources = [];
     private List<MemorySegment>? _segments;
 
@@ -97,16 +101,35 @@ public sealed class MemoryImage
     public void Merge(MemoryImage other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        foreach (var chunk in other._chunks)
+        if (ReferenceEquals(other, this)) return;
+        CheckNoConflictWith(other);
+
+        // One pass over both address-ordered lists, linear however the inputs interleave.
+        var chunks = new List<Chunk>(_chunks.Count + other._chunks.Count);
+        int i = 0, j = 0;
+        while (i < _chunks.Count || j < other._chunks.Count)
         {
-            // Add range by range so each byte keeps the name of the input it came from.
-            foreach (var range in other.SourcesWithin(chunk.Start, chunk.End))
+            bool mine = j == other._chunks.Count || (i < _chunks.Count && _chunks[i].Start <= other._chunks[j].Start);
+            var next = mine ? _chunks[i++] : other._chunks[j++];
+            if (chunks.Count == 0 || next.Start > chunks[^1].End)
             {
-                var slice = chunk.Buffer.AsSpan((int)(range.Start - chunk.Start), (int)(range.End - range.Start));
-                Add(range.Start, slice, range.Source);
+                // The other image's chunks are copied: that image stays the caller's to change.
+                chunks.Add(mine ? next : Chunk.From(next.Start, next.Buffer.AsSpan(0, next.Length)));
+            }
+            else if (next.End > chunks[^1].End)
+            {
+                // Overlapping or touching: the overlap holds equal bytes (checked), the rest is appended.
+                chunks[^1].Append(next.Buffer.AsSpan((int)(chunks[^1].End - next.Start), (int)(next.End - chunks[^1].End)));
             }
         }
 
+        var sources = new List<SourceRange>(_sources.Count + other._sources.Count);
+        AddSourcesFirstWins(sources, _sources, other._sources);
+        _chunks.Clear();
+        _chunks.AddRange(chunks);
+        _sources.Clear();
+        _sources.AddRange(sources);
+        _segments = null;
         EntryPoint ??= other.EntryPoint;
     }
 
@@ -196,12 +219,60 @@ public sealed class MemoryImage
     /// <returns>The input's name, or <see langword="null"/> when no byte is there.</returns>
     public string? SourceOf(ulong address)
     {
-        foreach (var r in _sources)
+        int i = FirstSourceEndingAfter(address);
+        return i < _sources.Count && _sources[i].Start <= address ? _sources[i].Source : null;
+    }
+
+    // Chunks of one image never overlap, so every overlap is between a chunk of each image.
+    private void CheckNoConflictWith(MemoryImage other)
+    {
+        int i = 0, j = 0;
+        while (i < _chunks.Count && j < other._chunks.Count)
         {
-            if (address >= r.Start && address < r.End) return r.Source;
+            Chunk mine = _chunks[i], theirs = other._chunks[j];
+            ulong from = Math.Max(mine.Start, theirs.Start), to = Math.Min(mine.End, theirs.End);
+            if (from < to)
+            {
+                var existing = mine.Buffer.AsSpan((int)(from - mine.Start), (int)(to - from));
+                var incoming = theirs.Buffer.AsSpan((int)(from - theirs.Start), (int)(to - from));
+                int mismatch = existing.CommonPrefixLength(incoming);
+                if (mismatch < existing.Length)
+                {
+                    ulong start = from + (ulong)mismatch, end = start;
+                    while (end + 1 < to && existing[(int)(end + 1 - from)] != incoming[(int)(end + 1 - from)]) end++;
+                    throw new MemoryConflictException(start, end, SourceOf(start) ?? "an earlier input", other.SourceOf(start) ?? "input");
+                }
+            }
+
+            if (mine.End <= theirs.End) i++;
+            else j++;
+        }
+    }
+
+    // Merges two address-ordered, non-overlapping range lists into `result`; where both name a
+    // byte, `first` keeps it.
+    private static void AddSourcesFirstWins(List<SourceRange> result, List<SourceRange> first, List<SourceRange> second)
+    {
+        int i = 0;
+        foreach (var range in second)
+        {
+            ulong cursor = range.Start;
+            while (cursor < range.End)
+            {
+                while (i < first.Count && first[i].End <= cursor) result.Add(first[i++]);
+                if (i < first.Count && first[i].Start <= cursor)
+                {
+                    cursor = first[i].End;
+                    continue;
+                }
+
+                ulong stop = i < first.Count ? Math.Min(range.End, first[i].Start) : range.End;
+                result.Add(new SourceRange(cursor, stop, range.Source));
+                cursor = stop;
+            }
         }
 
-        return null;
+        while (i < first.Count) result.Add(first[i++]);
     }
 
     private void AddOverlappingOrBefore(ulong address, ReadOnlySpan<byte> data, string source)
@@ -256,16 +327,32 @@ public sealed class MemoryImage
             throw new ImprintException($"{source}: a contiguous segment larger than 2 GiB is not supported.");
         }
 
-        var merged = new Chunk(mergedStart, new byte[(int)(mergedEnd - mergedStart)], (int)(mergedEnd - mergedStart));
-        data.CopyTo(merged.Buffer.AsSpan((int)(address - mergedStart)));
-        for (int i = first; i < last; i++)
+        // The chunks and the data cover [mergedStart, mergedEnd) without a gap. When the first
+        // chunk starts there it grows in place (doubling), so filling the gaps of one input with
+        // another, record by record, copies each byte a bounded number of times.
+        Chunk merged;
+        int copyFrom;
+        if (_chunks[first].Start == mergedStart)
+        {
+            merged = _chunks[first];
+            merged.GrowTo((int)(mergedEnd - mergedStart));
+            copyFrom = first + 1;
+        }
+        else
+        {
+            merged = new Chunk(mergedStart, new byte[(int)(mergedEnd - mergedStart)], (int)(mergedEnd - mergedStart));
+            copyFrom = first;
+        }
+
+        for (int i = copyFrom; i < last; i++)
         {
             var c = _chunks[i];
             c.Buffer.AsSpan(0, c.Length).CopyTo(merged.Buffer.AsSpan((int)(c.Start - mergedStart)));
         }
 
-        _chunks.RemoveRange(first, last - first);
-        _chunks.Insert(first, merged);
+        data.CopyTo(merged.Buffer.AsSpan((int)(address - mergedStart)));
+        _chunks.RemoveRange(copyFrom, last - copyFrom);
+        if (copyFrom == first) _chunks.Insert(first, merged);
     }
 
     // Index of the first chunk whose End >= address (it overlaps or touches address).
@@ -290,35 +377,63 @@ public sealed class MemoryImage
 
     private void NoteSource(ulong start, ulong end, string source)
     {
-        if (_sources.Count > 0)
+        if (_sources.Count == 0 || start >= _sources[^1].End)
         {
-            var lastRange = _sources[^1];
-            if (lastRange.Source == source && lastRange.End == start)
-            {
-                _sources[^1] = lastRange with { End = end };
-                return;
-            }
+            AppendSource(start, end, source);
+            return;
+        }
+
+        // Out of order or over bytes already placed: only the parts no range covers yet are new.
+        int i = FirstSourceEndingAfter(start);
+        var gaps = new List<SourceRange>();
+        ulong cursor = start;
+        for (int j = i; j < _sources.Count && _sources[j].Start < end; j++)
+        {
+            if (_sources[j].Start > cursor) gaps.Add(new SourceRange(cursor, _sources[j].Start, source));
+            cursor = Math.Max(cursor, _sources[j].End);
+        }
+
+        if (cursor < end) gaps.Add(new SourceRange(cursor, end, source));
+        for (int g = gaps.Count - 1; g >= 0; g--)
+        {
+            int at = FirstSourceEndingAfter(gaps[g].Start);
+            _sources.Insert(at, gaps[g]);
+        }
+    }
+
+    private void AppendSource(ulong start, ulong end, string source)
+    {
+        if (_sources.Count > 0 && _sources[^1].Source == source && _sources[^1].End == start)
+        {
+            _sources[^1] = _sources[^1] with { End = end };
+            return;
         }
 
         _sources.Add(new SourceRange(start, end, source));
+    }
+
+    // Index of the first source range whose End > address.
+    private int FirstSourceEndingAfter(ulong address)
+    {
+        int lo = 0, hi = _sources.Count;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (_sources[mid].End <= address) lo = mid + 1;
+            else hi = mid;
+        }
+
+        return lo;
     }
 
     // The parts of [start, end) that hold data, each tagged with the input that placed it.
     private List<SourceRange> SourcesWithin(ulong start, ulong end)
     {
         var result = new List<SourceRange>();
-        foreach (var c in _chunks)
+        for (int i = FirstSourceEndingAfter(start); i < _sources.Count && _sources[i].Start < end; i++)
         {
-            ulong from = Math.Max(c.Start, start), to = Math.Min(c.End, end);
-            if (from >= to) continue;
-            ulong cursor = from;
-            while (cursor < to)
-            {
-                var range = _sources.Find(r => cursor >= r.Start && cursor < r.End);
-                ulong stop = range is null ? to : Math.Min(range.End, to);
-                result.Add(new SourceRange(cursor, stop, range?.Source ?? "input"));
-                cursor = stop;
-            }
+            var r = _sources[i];
+            result.Add(new SourceRange(Math.Max(r.Start, start), Math.Min(r.End, end), r.Source));
         }
 
         return result;
@@ -345,17 +460,24 @@ public sealed class MemoryImage
 
         public void Append(ReadOnlySpan<byte> data)
         {
-            int needed = Length + data.Length;
-            if (needed > Buffer.Length)
+            int at = Length;
+            GrowTo(Length + data.Length);
+            data.CopyTo(Buffer.AsSpan(at));
+        }
+
+        // Lengthens the chunk to `length` bytes (amortized: the buffer doubles); the new bytes
+        // are the caller's to fill.
+        public void GrowTo(int length)
+        {
+            if (length > Buffer.Length)
             {
-                long grown = Math.Max((long)Buffer.Length * 2, needed);
+                long grown = Math.Max((long)Buffer.Length * 2, length);
                 var bigger = GC.AllocateUninitializedArray<byte>((int)Math.Min(grown, Array.MaxLength));
                 Buffer.AsSpan(0, Length).CopyTo(bigger);
                 Buffer = bigger;
             }
 
-            data.CopyTo(Buffer.AsSpan(Length));
-            Length = needed;
+            Length = Math.Max(Length, length);
         }
     }
 }

@@ -117,4 +117,105 @@ public sealed class MemoryImageTests
         image.SegmentCount.ShouldBe(1);
         image.TotalBytes.ShouldBe(1_600_000);
     }
+
+    [Fact]
+    public void Merge_InterleavedInputs_OneSegment_EachByteKeepsItsInputsName()
+    {
+        var a = new MemoryImage();
+        var b = new MemoryImage();
+        for (ulong i = 0; i < 2000; i++)
+        {
+            a.Add(i * 32, Pattern(i * 32, 16), "a.hex");
+            b.Add((i * 32) + 16, Pattern((i * 32) + 16, 16), "b.hex");
+        }
+
+        a.Merge(b);
+
+        a.SegmentCount.ShouldBe(1);
+        a.Segments[0].Data.ToArray().ShouldBe(Pattern(0, 2000 * 32));
+        a.SourceOf(32 * 1234).ShouldBe("a.hex");
+        a.SourceOf((32 * 1234) + 16).ShouldBe("b.hex");
+        a.Slice(40, 56).SourceOf(48).ShouldBe("b.hex");
+        // A conflict names both inputs and leaves the image as it was (nothing half-merged).
+        var c = new MemoryImage();
+        c.Add(70000, Pattern(70000, 8), "c.hex");
+        c.Add((32 * 1500) + 20, [(byte)~Pattern((32 * 1500) + 20, 1)[0]], "c.hex");
+        Should.Throw<MemoryConflictException>(() => a.Merge(c)).Message
+            .ShouldBe($"c.hex overlaps b.hex with different bytes at 0x{(32 * 1500) + 20:X8}-0x{(32 * 1500) + 20:X8}.");
+        a.SegmentCount.ShouldBe(1);
+        a.TotalBytes.ShouldBe(2000 * 32);
+        a.SourceOf(70000).ShouldBeNull();
+        c.SegmentCount.ShouldBe(2);
+    }
+
+    [Fact]
+    public void RandomMerges_MatchAByteByByteModel_TheImageMergedIntoKeepsTheName()
+    {
+        var random = new Random(4321);
+        for (int round = 0; round < 50; round++)
+        {
+            var into = new MemoryImage();
+            var model = new SortedDictionary<ulong, string>();
+            for (int part = 0; part < 4; part++)
+            {
+                var piece = new MemoryImage();
+                var pieceModel = new Dictionary<ulong, string>();
+                for (int n = 0; n < 25; n++)
+                {
+                    ulong start = (ulong)random.Next(0, 2048);
+                    int length = random.Next(1, 48);
+                    string source = $"p{part}-{random.Next(0, 3)}.hex";
+                    piece.Add(start, Pattern(start, length), source);
+                    for (ulong a = start; a < start + (ulong)length; a++) pieceModel.TryAdd(a, source);
+                }
+
+                into.Merge(piece);
+                foreach (var (address, source) in pieceModel) model.TryAdd(address, source);
+                piece.TotalBytes.ShouldBe(pieceModel.Count); // the merged-in image is unchanged
+            }
+
+            into.TotalBytes.ShouldBe(model.Count);
+            into.Segments.Zip(into.Segments.Skip(1)).ShouldAllBe(p => p.First.Start + (ulong)p.First.Data.Length < p.Second.Start);
+            foreach (var segment in into.Segments) segment.Data.ToArray().ShouldBe(Pattern(segment.Start, segment.Data.Length));
+            for (ulong a = 0; a < 2100; a++) into.SourceOf(a).ShouldBe(model.GetValueOrDefault(a), $"round {round}, address {a}");
+        }
+    }
+
+    [Fact]
+    public void RandomAdds_MatchAByteByByteModel_FirstInputKeepsTheName()
+    {
+        // Bytes are a function of their address, so any overlap is equal bytes and accepted.
+        var random = new Random(1234);
+        for (int round = 0; round < 50; round++)
+        {
+            var image = new MemoryImage();
+            var model = new SortedDictionary<ulong, string>();
+            for (int n = 0; n < 60; n++)
+            {
+                ulong start = (ulong)random.Next(0, 2048);
+                int length = random.Next(1, 64);
+                string source = $"in{random.Next(0, 5)}.hex";
+                image.Add(start, Pattern(start, length), source);
+                for (ulong a = start; a < start + (ulong)length; a++) model.TryAdd(a, source);
+            }
+
+            image.TotalBytes.ShouldBe(model.Count);
+            foreach (var segment in image.Segments)
+            {
+                segment.Data.ToArray().ShouldBe(Pattern(segment.Start, segment.Data.Length));
+            }
+
+            for (ulong a = 0; a < 2200; a++)
+            {
+                image.SourceOf(a).ShouldBe(model.GetValueOrDefault(a), $"round {round}, address {a}");
+            }
+
+            var slice = image.Slice(500, 1500);
+            slice.TotalBytes.ShouldBe(model.Keys.Count(k => k is >= 500 and < 1500));
+            foreach (var (address, source) in model.Where(kv => kv.Key is >= 500 and < 1500)) slice.SourceOf(address).ShouldBe(source);
+        }
+    }
+
+    private static byte[] Pattern(ulong start, int length) =>
+        Enumerable.Range(0, length).Select(i => (byte)(((start + (ulong)i) * 7) ^ ((start + (ulong)i) >> 8))).ToArray();
 }
