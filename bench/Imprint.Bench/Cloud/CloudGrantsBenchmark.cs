@@ -25,8 +25,15 @@ internal static class CloudGrantsBenchmark
     public static async Task<int> RunAsync(string[] args)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 8;
-        // An optional second argument runs one engine only: postgresql or sqlite.
-        var engines = new[] { "PostgreSQL", "SQLite" }.Where(e => args.Length < 2 || e.Equals(args[1], StringComparison.OrdinalIgnoreCase)).ToList();
+        // An optional second argument runs one engine only: postgresql or sqlite (all: both).
+        var engines = new[] { "PostgreSQL", "SQLite" }
+            .Where(e => args.Length < 2 || args[1].Equals("all", StringComparison.OrdinalIgnoreCase) || e.Equals(args[1], StringComparison.OrdinalIgnoreCase)).ToList();
+        if (engines.Count == 0)
+        {
+            Console.Error.WriteLine($"error: engine '{args[1]}' is not postgresql, sqlite or all.");
+            return 2;
+        }
+
         // An optional third argument "ingest" runs the result-ingestion row only (no pgbench, no grant rows).
         var ingestOnly = args.Length > 2 && args[2].Equals("ingest", StringComparison.OrdinalIgnoreCase);
         var rows = new List<string>();
