@@ -53,4 +53,31 @@ public sealed class StationsPageTests(DashboardFixture fixture)
         refused.Status.ShouldBe(HttpStatusCode.Unauthorized);
         browser.ShouldHaveNoProblems();
     }
+
+    [Fact]
+    public async Task Station_MovedToAnotherFactoryOnThePage_LeavesItsOldJobs()
+    {
+        var seed = await ProductionSeed.CreateAsync(fixture.Host, hours: 1);
+        var east = await seed.Owner.CreateFactoryAsync("East Factory");
+        await using var browser = await fixture.OpenAsync();
+        await browser.SignInAsync(seed.Owner.Credentials);
+        await browser.GoAsync("/stations");
+        var page = browser.Page;
+        var line1 = page.Locator("table.stations tbody tr").Filter(new() { HasText = "line-1" });
+        await Expect(line1.Locator(".chip")).ToHaveTextAsync(seed.Job.Name);
+
+        await line1.GetByText("Move…").ClickAsync();
+        await line1.GetByLabel("Move line-1 to").SelectOptionAsync(east.Id);
+        await line1.GetByRole(AriaRole.Button, new() { Name = "Move line-1" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync(
+            "Station 'line-1' now belongs to East Factory: it is off the lists of its old factory's jobs and runs what the new factory's jobs allow.");
+        await Expect(line1).ToContainTextAsync("East Factory");
+        await Expect(line1.Locator(".chip")).ToHaveCountAsync(0);
+        (await seed.Owner.GetStationAsync(seed.Line1.Id)).FactoryId.ShouldBe(east.Id);
+        (await seed.Owner.ListAuditAsync()).Select(a => a.Action).ShouldContain("station.reassign");
+        var refused = await Should.ThrowAsync<CloudApiException>(() => seed.Line1.Client.RequestGrantAsync(new GrantRequest(seed.Job.Id, null, 1)));
+        refused.Status.ShouldBe(HttpStatusCode.Forbidden);
+        browser.ShouldHaveNoProblems();
+    }
 }

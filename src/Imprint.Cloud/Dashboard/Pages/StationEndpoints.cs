@@ -6,7 +6,7 @@ using Imprint.Sdk.Cloud;
 
 namespace Imprint.Cloud.Dashboard.Pages;
 
-/// <summary>Stations: last seen, version, factory, jobs, utilization; provisioning tokens; deprovisioning.</summary>
+/// <summary>Stations: last seen, version, factory, jobs, utilization; provisioning tokens; moving to another factory; deprovisioning.</summary>
 internal static class StationEndpoints
 {
     public static void Map(RouteGroupBuilder signedIn)
@@ -14,6 +14,7 @@ internal static class StationEndpoints
         signedIn.MapGet("/stations", ShowAsync);
         signedIn.MapPost("/stations/provisioning-tokens", CreateTokenAsync).Form();
         signedIn.MapPost("/stations/{id}/deprovision", DeprovisionAsync).Form();
+        signedIn.MapPost("/stations/{id}/reassign", ReassignAsync).Form();
     }
 
     public static async Task<IResult> ShowAsync(HttpContext context, FactoryService factories, StationService stations, JobService jobs, CancellationToken ct) =>
@@ -45,6 +46,25 @@ internal static class StationEndpoints
         {
             var station = await stations.DeprovisionAsync(context.User.ToActor(), id, ct);
             FlashMessage.Set(context, FlashKind.Done, $"Station '{station.Name}' is deprovisioned: its requests are refused from now on.");
+        }
+        catch (CloudException ex) when (ex.Kind != CloudErrorKind.NotFound)
+        {
+            FlashMessage.Set(context, FlashKind.Refused, ex.Message);
+        }
+
+        return TypedResults.Redirect("/stations");
+    }
+
+    public static async Task<IResult> ReassignAsync(string id, HttpContext context, StationService stations, FactoryService factories, CancellationToken ct)
+    {
+        var form = await context.Request.ReadFormAsync(ct);
+        try
+        {
+            var actor = context.User.ToActor();
+            var station = await stations.ReassignAsync(actor, id, form["factoryId"].ToString(), ct);
+            var factory = (await factories.ListAsync(actor, ct)).First(f => f.Id == station.FactoryId);
+            FlashMessage.Set(context, FlashKind.Done,
+                $"Station '{station.Name}' now belongs to {factory.Name}: it is off the lists of its old factory's jobs and runs what the new factory's jobs allow.");
         }
         catch (CloudException ex) when (ex.Kind != CloudErrorKind.NotFound)
         {
